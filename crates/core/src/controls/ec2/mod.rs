@@ -1,0 +1,3 @@
+mod world_ports;
+
+pub mod restricted_ssh;

@@ -1,0 +1,16 @@
+//! The controls, one file each, grouped by service.
+
+pub mod ec2;
+pub mod s3;
+
+/// What every control file needs.
+#[allow(unused_imports)]
+pub(crate) mod prelude {
+    pub use crate::control::{
+        Check, Context, Control, Mappings, Owner, Remediation, Severity, SrmArea, Trigger,
+    };
+    pub use crate::frameworks::Cis;
+    pub use crate::params::{ParamKind, ParamSpec, Params};
+    pub use crate::resource::{section, Resource, ResourceType};
+    pub use crate::verdict::{Outcome, Verdict};
+}

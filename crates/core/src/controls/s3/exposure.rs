@@ -1,0 +1,172 @@
+//! Public exposure of a bucket, net of Block Public Access, shared by S3.2 and S3.3.
+//!
+//! S3's own definition ("The meaning of public"): an ACL is public when it grants anything to
+//! `AllUsers` or `AuthenticatedUsers`; a policy is public unless every statement that grants
+//! to everyone is pinned by a condition to fixed values of a restricting key. Block Public
+//! Access then takes effect at bucket or account level, the most restrictive winning:
+//! `IgnorePublicAcls` voids public ACL grants and `RestrictPublicBuckets` voids public policy
+//! statements (the `Block…` switches only refuse new ones, so existing grants still count).
+
+use crate::control::Context;
+use crate::json::InputError;
+use crate::policy::Statement;
+use crate::resource::s3::{Bucket, Permission, PublicAccessBlock};
+use crate::resource::section;
+
+/// Condition keys whose fixed values make a statement non-public, as S3 defines it.
+pub const RESTRICTING_KEYS: &[&str] = &[
+    "aws:SourceIp",
+    "aws:SourceArn",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceOwner",
+    "aws:SourceAccount",
+    "aws:userid",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "s3:DataAccessPointArn",
+    "s3:DataAccessPointAccount",
+];
+
+/// Which kind of access is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Access {
+    fn acl_permissions(self) -> &'static [Permission] {
+        match self {
+            Access::Read => &[
+                Permission::Read,
+                Permission::ReadAcp,
+                Permission::FullControl,
+            ],
+            Access::Write => &[
+                Permission::Write,
+                Permission::WriteAcp,
+                Permission::FullControl,
+            ],
+        }
+    }
+
+    /// Representative actions: a statement covering any of them grants this kind of access.
+    fn actions(self) -> &'static [&'static str] {
+        match self {
+            Access::Read => &[
+                "s3:GetObject",
+                "s3:GetObjectVersion",
+                "s3:ListBucket",
+                "s3:ListBucketVersions",
+                "s3:GetObjectAcl",
+                "s3:GetBucketAcl",
+                "s3:GetBucketPolicy",
+            ],
+            Access::Write => &[
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+                "s3:PutObjectAcl",
+                "s3:PutBucketAcl",
+                "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy",
+                "s3:DeleteBucket",
+                "s3:RestoreObject",
+                "s3:AbortMultipartUpload",
+            ],
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+        }
+    }
+}
+
+/// What makes the bucket public for `access`, and what (if anything) blocks it.
+pub struct Exposure {
+    pub offences: Vec<String>,
+    pub blocked: Vec<String>,
+}
+
+pub fn exposure(
+    bucket: &Bucket,
+    context: &Context,
+    access: Access,
+) -> Result<Exposure, InputError> {
+    let bucket_block = section(&bucket.public_access_block)?.as_ref();
+    let account_block = context
+        .account
+        .and_then(|a| a.s3_public_access_block.as_ref());
+    let effective = PublicAccessBlock::combined(bucket_block, account_block);
+    let level = |bucket_on: bool| if bucket_on { "bucket" } else { "account" };
+
+    let mut offences = Vec::new();
+    let mut blocked = Vec::new();
+
+    if let Some(acl) = section(&bucket.acl)? {
+        let public: Vec<String> = acl
+            .grants
+            .iter()
+            .filter(|g| g.grantee.is_public() && access.acl_permissions().contains(&g.permission))
+            .map(|g| format!("ACL grants {} to {}", g.permission.name(), g.grantee.name()))
+            .collect();
+        if !public.is_empty() && effective.ignore_public_acls {
+            let on_bucket = bucket_block.is_some_and(|b| b.ignore_public_acls);
+            blocked.push(format!(
+                "public ACL grants ignored ({}-level IgnorePublicAcls)",
+                level(on_bucket)
+            ));
+        } else {
+            offences.extend(public);
+        }
+    }
+
+    if let Some(policy) = section(&bucket.policy)? {
+        let public: Vec<String> = policy
+            .labelled()
+            .filter_map(|(label, s)| public_statement(&label, s, &policy.statements, access))
+            .collect();
+        if !public.is_empty() && effective.restrict_public_buckets {
+            let on_bucket = bucket_block.is_some_and(|b| b.restrict_public_buckets);
+            blocked.push(format!(
+                "public policy restricted ({}-level RestrictPublicBuckets)",
+                level(on_bucket)
+            ));
+        } else {
+            offences.extend(public);
+        }
+    }
+    Ok(Exposure { offences, blocked })
+}
+
+/// `policy statement Sid "X" allows s3:GetObject to everyone (Principal "*")` when the statement
+/// is a public grant of `access` not neutralised by a Deny-unless statement.
+fn public_statement(
+    label: &str,
+    statement: &Statement,
+    all: &[Statement],
+    access: Access,
+) -> Option<String> {
+    if !statement.is_allow() || !statement.principal_is_anyone() {
+        return None;
+    }
+    if statement.restricting_condition(RESTRICTING_KEYS).is_some() {
+        return None;
+    }
+    let action = statement.first_covered(access.actions())?;
+    let denied = all
+        .iter()
+        .any(|d| d.covers_action(action) && d.deny_unless_condition(RESTRICTING_KEYS).is_some());
+    if denied {
+        return None;
+    }
+    Some(format!(
+        "policy {label} allows {action} ({}) to everyone without a restricting condition",
+        access.verb()
+    ))
+}

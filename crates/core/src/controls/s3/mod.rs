@@ -1,0 +1,3 @@
+mod exposure;
+
+pub mod public_read;

@@ -1,0 +1,487 @@
+//! Lenient JSON building blocks for the shapes AWS Config really sends.
+//!
+//! Every encoding quirk is handled here, once, so resource views can be declared as plain structs:
+//! - [`Embedded`]: a value that may arrive as JSON or as a JSON *string* holding JSON, any number
+//!   of levels deep (API flavour `configuration`, double-encoded S3 ACLs, `policyText`).
+//! - [`Flag`]: booleans that may arrive as `true` or `"true"`/`"True"`.
+//! - [`Number`]: numbers that may arrive as integers, floats (`22.0`) or numeric strings.
+//! - [`Text`]: scalars that may arrive as a string or a number (`configurationStateId`).
+//! - [`OneOrMany`]: IAM-style fields holding a single value or a list.
+//! - [`Present`]: objects that may be replaced by `null`, `""`, `"None"` or `"null"`.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, DeserializeOwned, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+/// Where a value failed to parse and what was expected there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct InputError {
+    /// JSON path of the offending value, e.g. `configuration.ipPermissions[0].fromPort`.
+    pub path: String,
+    /// What was found and what was expected.
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error, seen from an enclosing value: `prefix` is prepended to the path.
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.path = join_path(prefix, &self.path);
+        self
+    }
+}
+
+pub(crate) fn join_path(prefix: &str, path: &str) -> String {
+    match (prefix.is_empty(), path.is_empty() || path == ".") {
+        (true, _) => path.to_string(),
+        (false, true) => prefix.to_string(),
+        (false, false) if path.starts_with('[') => format!("{prefix}{path}"),
+        (false, false) => format!("{prefix}.{path}"),
+    }
+}
+
+/// Parses `text` as `T`, reporting the JSON path of the first value that does not fit.
+pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
+    de.end().map_err(|e| InputError::new("", e.to_string()))?;
+    Ok(value)
+}
+
+/// Parses a raw JSON value that may itself be a JSON string holding the document.
+pub fn parse_embedded<T: DeserializeOwned>(
+    raw: &serde_json::value::RawValue,
+) -> Result<T, InputError> {
+    parse_str::<Embedded<T>>(raw.get()).map(|e| e.0)
+}
+
+/// Like [`parse_embedded`], where `null`, `"null"` and `""` (at any level of string encoding)
+/// mean absent.
+pub fn parse_embedded_option<T: DeserializeOwned>(
+    raw: &serde_json::value::RawValue,
+) -> Result<Option<T>, InputError> {
+    let mut text = std::borrow::Cow::Borrowed(raw.get().trim());
+    loop {
+        if text.is_empty() || text == "null" {
+            return Ok(None);
+        }
+        if !text.starts_with('"') {
+            return parse_str::<Embedded<T>>(&text).map(|e| Some(e.0));
+        }
+        let inner: String = parse_str(&text)?;
+        let inner = inner.trim();
+        if !(inner.starts_with(['{', '[', '"']) || inner.is_empty() || inner == "null") {
+            // A plain string value: let the target type judge it.
+            return parse_str::<Embedded<T>>(&text).map(|e| Some(e.0));
+        }
+        text = std::borrow::Cow::Owned(inner.to_string());
+    }
+}
+
+fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let message = strip_position(&inner.to_string());
+    // A failure inside an embedded document already carries its own path.
+    if let Some(rest) = message.strip_prefix(EMBEDDED_MARK) {
+        if let Some((inner_path, inner_message)) = rest.split_once(EMBEDDED_SEP) {
+            return InputError::new(join_path(&path, inner_path), inner_message);
+        }
+    }
+    let path = match path.as_str() {
+        "." | "?" => String::new(),
+        _ => path,
+    };
+    InputError::new(path, message)
+}
+
+/// serde_json appends " at line L column C"; the path says more, and positions inside
+/// decoded strings would mislead.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => message[..i].to_string(),
+        _ => message.to_string(),
+    }
+}
+
+const EMBEDDED_MARK: &str = "\u{1}embedded:";
+const EMBEDDED_SEP: &str = "\u{1}";
+
+/// A value that may arrive as JSON or as a JSON string holding JSON, any number of levels deep.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Embedded<T>(pub T);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Embedded<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(EmbeddedVisitor(PhantomData))
+    }
+}
+
+struct EmbeddedVisitor<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for EmbeddedVisitor<T> {
+    type Value = Embedded<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value or a string holding JSON")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        let trimmed = text.trim();
+        if !(trimmed.starts_with('{')
+            || trimmed.starts_with('[')
+            || trimmed.starts_with('"')
+            || trimmed == "null")
+        {
+            // Not JSON: let the target type decide whether a plain string is acceptable.
+            return T::deserialize(text.into_deserializer()).map(Embedded);
+        }
+        let mut de = serde_json::Deserializer::from_str(trimmed);
+        let value: Embedded<T> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let inner = path_error(e);
+            E::custom(format_args!(
+                "{EMBEDDED_MARK}{}{EMBEDDED_SEP}{} (in a JSON document encoded as a string)",
+                inner.path, inner.message
+            ))
+        })?;
+        Ok(value)
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+        self.visit_str(&text)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Embedded)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(SeqAccessDeserializer::new(seq)).map(Embedded)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        T::deserialize(().into_deserializer()).map(Embedded)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::deserialize(v.into_deserializer()).map(Embedded)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::deserialize(v.into_deserializer()).map(Embedded)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::deserialize(v.into_deserializer()).map(Embedded)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::deserialize(v.into_deserializer()).map(Embedded)
+    }
+}
+
+/// A boolean that may arrive as `true`, `"true"`, `"True"` or `"TRUE"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FlagVisitor;
+        impl Visitor<'_> for FlagVisitor {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a boolean (true/false, or the strings \"true\"/\"false\")")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag, E> {
+                match v.trim() {
+                    s if s.eq_ignore_ascii_case("true") => Ok(Flag(true)),
+                    s if s.eq_ignore_ascii_case("false") => Ok(Flag(false)),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(FlagVisitor)
+    }
+}
+
+/// A number that may arrive as an integer, a float (`22.0`) or a numeric string.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Number(pub f64);
+
+impl Number {
+    /// The value as an integer, when it is one.
+    pub fn as_i64(self) -> Option<i64> {
+        let v = self.0;
+        (v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64).then_some(v as i64)
+    }
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NumberVisitor;
+        impl Visitor<'_> for NumberVisitor {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
+                Ok(Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
+                Ok(Number(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
+                Ok(Number(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Number, E> {
+                v.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+                    .map(Number)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+        deserializer.deserialize_any(NumberVisitor)
+    }
+}
+
+/// A scalar kept as text, whether it arrived as a string, a number or a boolean.
+#[derive(Debug, Clone, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl Visitor<'_> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// A field holding either one value or a list of them (IAM `Action`, `Resource`, `Principal`…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value or a list of values")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(|v| OneOrMany(vec![v]))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|v| OneOrMany(vec![v]))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|v| OneOrMany(vec![v]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|v| OneOrMany(vec![v]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|v| OneOrMany(vec![v]))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|v| OneOrMany(vec![v]))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(OneOrMany(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(ListVisitor(PhantomData))
+    }
+}
+
+/// An object that test fixtures and older captures sometimes replace with `null`, `""`,
+/// `"None"` (a Python `repr`) or `"null"`: all of them mean "absent".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Present<T>(pub Option<T>);
+
+impl<T> Default for Present<T> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Present<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PresentVisitor<T>(PhantomData<T>);
+        impl<'de, T: DeserializeOwned> Visitor<'de> for PresentVisitor<T> {
+            type Value = Present<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object or a list, or null")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(|v| Present(Some(v)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(SeqAccessDeserializer::new(seq)).map(|v| Present(Some(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                match v.trim() {
+                    "" | "None" | "null" => Ok(Present(None)),
+                    _ => EmbeddedVisitor::<T>(PhantomData)
+                        .visit_str(v)
+                        .map(|e| Present(Some(e.0))),
+                }
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Present(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Present(None))
+            }
+        }
+        deserializer.deserialize_any(PresentVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Acl {
+        owner: String,
+    }
+
+    #[test]
+    fn embedded_accepts_object_string_and_double_encoded_string() {
+        let object: Embedded<Acl> = parse_str(r#"{"owner":"a"}"#).unwrap();
+        let once: Embedded<Acl> = parse_str(r#""{\"owner\":\"a\"}""#).unwrap();
+        let twice: Embedded<Acl> = parse_str(r#""\"{\\\"owner\\\":\\\"a\\\"}\"""#).unwrap();
+        assert_eq!(object.0.owner, "a");
+        assert_eq!(once, object);
+        assert_eq!(twice, object);
+    }
+
+    #[test]
+    fn embedded_null_string_is_none() {
+        let v: Embedded<Option<Acl>> = parse_str(r#""null""#).unwrap();
+        assert_eq!(v.0, None);
+        let v: Embedded<Option<Acl>> = parse_str("null").unwrap();
+        assert_eq!(v.0, None);
+    }
+
+    #[test]
+    fn embedded_error_names_the_path_inside_the_string() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            policy: Embedded<Inner>,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            version: Flag,
+        }
+        let err = parse_str::<Outer>(r#"{"policy":"{\"version\":\"maybe\"}"}"#).unwrap_err();
+        assert_eq!(err.path, "policy.version");
+        assert!(err.message.contains("boolean"), "{err}");
+        assert!(err.message.contains("encoded as a string"), "{err}");
+    }
+
+    #[test]
+    fn flags_numbers_and_text_are_lenient() {
+        assert_eq!(parse_str::<Flag>("\"True\"").unwrap(), Flag(true));
+        assert_eq!(parse_str::<Flag>("false").unwrap(), Flag(false));
+        assert!(parse_str::<Flag>("\"yes\"").is_err());
+        assert_eq!(parse_str::<Number>("22.0").unwrap().as_i64(), Some(22));
+        assert_eq!(parse_str::<Number>("\"443\"").unwrap().as_i64(), Some(443));
+        assert_eq!(parse_str::<Number>("22.5").unwrap().as_i64(), None);
+        assert_eq!(
+            parse_str::<Text>("1518359700150").unwrap().0,
+            "1518359700150"
+        );
+    }
+
+    #[test]
+    fn one_or_many_and_present() {
+        assert_eq!(
+            parse_str::<OneOrMany<String>>("\"s3:*\"").unwrap().0,
+            vec!["s3:*"]
+        );
+        assert_eq!(
+            parse_str::<OneOrMany<String>>("[\"a\",\"b\"]")
+                .unwrap()
+                .0
+                .len(),
+            2
+        );
+        assert_eq!(parse_str::<Present<Acl>>("\"None\"").unwrap().0, None);
+        assert_eq!(
+            parse_str::<Present<Acl>>(r#"{"owner":"x"}"#).unwrap().0,
+            Some(Acl { owner: "x".into() })
+        );
+    }
+
+    #[test]
+    fn error_paths_are_reported() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Rule {
+            #[serde(rename = "fromPort")]
+            from_port: Number,
+        }
+        let err = parse_str::<Vec<Rule>>(r#"[{"fromPort":1},{"fromPort":"x"}]"#).unwrap_err();
+        assert_eq!(err.path, "[1].fromPort");
+        assert!(err.message.contains("expected a number"), "{err}");
+    }
+}

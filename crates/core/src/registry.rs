@@ -1,0 +1,15 @@
+//! The control catalog: one explicit list, sorted by id (service, then number; project ids last).
+
+use crate::control::Control;
+use crate::controls::*;
+
+/// Every control, in id order.
+pub static CONTROLS: &[&Control] = &[&ec2::restricted_ssh::CONTROL, &s3::public_read::CONTROL];
+
+/// Finds a control by id, case-insensitively.
+pub fn find(id: &str) -> Option<&'static Control> {
+    CONTROLS
+        .iter()
+        .copied()
+        .find(|c| c.id.eq_ignore_ascii_case(id.trim()))
+}

@@ -1,0 +1,542 @@
+//! `AWS::EC2::SecurityGroup`, `AWS::EC2::Volume`, `AWS::EC2::Instance`, `AWS::EC2::NetworkAcl`.
+//!
+//! Security group permissions arrive with the legacy `ipRanges` (strings) and/or `ipv4Ranges` /
+//! `ipv6Ranges` (objects); the lists can disagree, so a rule's sources are their union. Ports may
+//! be absent or `null` (protocol `-1`), `-1`, or floats (`22.0`).
+
+use serde::{Deserialize, Deserializer};
+
+use crate::item::ConfigurationItem;
+use crate::json::{Flag, InputError, Number, Present, Text};
+use crate::net::{describe_traffic, Cidr, PortRange, Protocol};
+
+// ---- security groups ---------------------------------------------------------------------------
+
+/// A security group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityGroup {
+    pub group_id: String,
+    pub group_name: Option<String>,
+    pub vpc_id: Option<String>,
+    pub ingress: Vec<Permission>,
+    pub egress: Vec<Permission>,
+}
+
+/// One permission (one entry of `ipPermissions` / `ipPermissionsEgress`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Permission {
+    /// Where it sits in the item, e.g. `ipPermissions[2]`, to name it in annotations.
+    pub location: String,
+    pub protocol: Protocol,
+    /// The port range; every port for protocols without ports and for `-1`.
+    pub ports: PortRange,
+    /// IPv4 and IPv6 sources (or destinations, for egress).
+    pub cidrs: Vec<Cidr>,
+    /// Other security groups referenced.
+    pub group_pairs: usize,
+    pub prefix_lists: usize,
+}
+
+impl Permission {
+    /// Whether the permission lets `protocol` traffic to `port` through (protocol `-1` does).
+    pub fn opens(&self, protocol: Protocol, port: u16) -> bool {
+        match self.protocol {
+            Protocol::All => true,
+            p if p == protocol => self.ports.contains(port),
+            _ => false,
+        }
+    }
+
+    /// The first world-wide CIDR (`/0`, IPv4 or IPv6) among the sources.
+    pub fn world_cidr(&self) -> Option<&Cidr> {
+        self.cidrs.iter().find(|c| c.is_world())
+    }
+
+    /// `tcp/22`, `udp/0-65535`, `all traffic`.
+    pub fn traffic(&self) -> String {
+        describe_traffic(self.protocol, self.ports)
+    }
+
+    /// Whether any rule content exists (a permission with no source at all is inert).
+    pub fn has_sources(&self) -> bool {
+        !self.cidrs.is_empty() || self.group_pairs > 0 || self.prefix_lists > 0
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawSecurityGroup {
+    group_id: Option<String>,
+    group_name: Option<String>,
+    vpc_id: Option<String>,
+    ip_permissions: Option<Vec<RawPermission>>,
+    ip_permissions_egress: Option<Vec<RawPermission>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawPermission {
+    ip_protocol: Option<Text>,
+    from_port: Option<Number>,
+    to_port: Option<Number>,
+    ip_ranges: Option<Vec<RawRange>>,
+    ipv4_ranges: Option<Vec<RawRange>>,
+    ipv6_ranges: Option<Vec<RawRange>>,
+    user_id_group_pairs: Option<Vec<serde::de::IgnoredAny>>,
+    prefix_list_ids: Option<Vec<serde::de::IgnoredAny>>,
+}
+
+/// A range written as a bare string (legacy `ipRanges`) or an object (`{"cidrIp": …}`).
+struct RawRange(Option<String>);
+
+impl<'de> Deserialize<'de> for RawRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Shape {
+            Text(String),
+            Object {
+                #[serde(
+                    alias = "cidrIpv6",
+                    alias = "CidrIp",
+                    alias = "CidrIpv6",
+                    alias = "cidr"
+                )]
+                #[serde(rename = "cidrIp")]
+                cidr_ip: Option<String>,
+            },
+        }
+        Ok(match Shape::deserialize(d)? {
+            Shape::Text(s) => RawRange(Some(s)),
+            Shape::Object { cidr_ip } => RawRange(cidr_ip),
+        })
+    }
+}
+
+fn permissions(raw: Vec<RawPermission>, field: &str) -> Result<Vec<Permission>, InputError> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let location = format!("{field}[{i}]");
+            let at = |name: &str| format!("configuration.{location}.{name}");
+            let protocol_text = p.ip_protocol.map(|t| t.0).unwrap_or_else(|| "-1".into());
+            let protocol = Protocol::parse(&protocol_text).ok_or_else(|| {
+                InputError::new(
+                    at("ipProtocol"),
+                    format!("{protocol_text:?} is not an IP protocol (expected tcp, udp, icmp, -1 or a number)"),
+                )
+            })?;
+            let ports = if protocol.has_ports() {
+                PortRange::from_bounds(p.from_port.map(|n| n.0), p.to_port.map(|n| n.0)).ok_or_else(|| {
+                    InputError::new(
+                        at("fromPort"),
+                        "ports must be whole numbers from 0 to 65535 (or -1 for all)",
+                    )
+                })?
+            } else {
+                PortRange::ALL
+            };
+            let mut cidrs: Vec<Cidr> = Vec::new();
+            for (list, name) in [(p.ip_ranges, "ipRanges"), (p.ipv4_ranges, "ipv4Ranges"), (p.ipv6_ranges, "ipv6Ranges")] {
+                for (j, range) in list.unwrap_or_default().into_iter().enumerate() {
+                    let Some(text) = range.0 else { continue };
+                    let cidr: Cidr = text
+                        .parse()
+                        .map_err(|e: String| InputError::new(at(&format!("{name}[{j}]")), e))?;
+                    if !cidrs.contains(&cidr) {
+                        cidrs.push(cidr);
+                    }
+                }
+            }
+            Ok(Permission {
+                location,
+                protocol,
+                ports,
+                cidrs,
+                group_pairs: p.user_id_group_pairs.map_or(0, |v| v.len()),
+                prefix_lists: p.prefix_list_ids.map_or(0, |v| v.len()),
+            })
+        })
+        .collect()
+}
+
+impl SecurityGroup {
+    pub fn from_item(item: &ConfigurationItem) -> Result<Self, InputError> {
+        let raw: RawSecurityGroup = item.configuration()?;
+        Ok(SecurityGroup {
+            group_id: raw
+                .group_id
+                .or_else(|| item.resource_id.clone())
+                .unwrap_or_default(),
+            group_name: raw.group_name.or_else(|| item.resource_name.clone()),
+            vpc_id: raw.vpc_id,
+            ingress: permissions(raw.ip_permissions.unwrap_or_default(), "ipPermissions")?,
+            egress: permissions(
+                raw.ip_permissions_egress.unwrap_or_default(),
+                "ipPermissionsEgress",
+            )?,
+        })
+    }
+
+    /// Ingress permissions open to the world that let `protocol` reach `port`, described as
+    /// `ingress tcp/22 from 0.0.0.0/0 (ipPermissions[0])`.
+    pub fn world_ingress_to(&self, protocol: Protocol, port: u16) -> Vec<String> {
+        self.ingress
+            .iter()
+            .filter(|p| p.opens(protocol, port))
+            .filter_map(|p| p.world_cidr().map(|c| describe_world_permission(p, c)))
+            .collect()
+    }
+}
+
+/// `ingress tcp/22 from 0.0.0.0/0 (ipPermissions[0])`.
+pub fn describe_world_permission(p: &Permission, cidr: &Cidr) -> String {
+    format!("ingress {} from {cidr} ({})", p.traffic(), p.location)
+}
+
+// ---- volumes ----------------------------------------------------------------------------------
+
+/// An EBS volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    pub volume_id: String,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    /// Instances the volume is attached to.
+    pub attached_to: Vec<String>,
+    /// `in-use`, `available`…
+    pub state: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawVolume {
+    volume_id: Option<String>,
+    encrypted: Option<Flag>,
+    kms_key_id: Option<String>,
+    attachments: Option<Vec<RawAttachment>>,
+    state: Option<StateValue>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawAttachment {
+    instance_id: Option<String>,
+    state: Option<String>,
+}
+
+/// A state written as `"in-use"` or `{"value": "in-use"}` / `{"name": "running"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StateValue(String);
+
+impl<'de> Deserialize<'de> for StateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Shape {
+            Text(String),
+            Object {
+                #[serde(alias = "name", alias = "Value", alias = "Name")]
+                value: Option<String>,
+            },
+        }
+        Ok(match Shape::deserialize(d)? {
+            Shape::Text(s) => StateValue(s),
+            Shape::Object { value } => StateValue(value.unwrap_or_default()),
+        })
+    }
+}
+
+impl Volume {
+    pub fn from_item(item: &ConfigurationItem) -> Result<Self, InputError> {
+        let raw: RawVolume = item.configuration()?;
+        Ok(Volume {
+            volume_id: raw
+                .volume_id
+                .or_else(|| item.resource_id.clone())
+                .unwrap_or_default(),
+            encrypted: raw.encrypted.is_some_and(|f| f.0),
+            kms_key_id: raw.kms_key_id.filter(|k| !k.is_empty()),
+            attached_to: raw
+                .attachments
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|a| a.state.as_deref().is_none_or(|s| s != "detached"))
+                .filter_map(|a| a.instance_id)
+                .collect(),
+            state: raw.state.map(|s| s.0),
+        })
+    }
+}
+
+// ---- instances --------------------------------------------------------------------------------
+
+/// An EC2 instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instance {
+    pub instance_id: String,
+    /// `running`, `stopped`, `terminated`…
+    pub state: Option<String>,
+    /// `metadataOptions.httpTokens`: `required` (IMDSv2 only) or `optional`.
+    pub http_tokens: Option<String>,
+    /// `metadataOptions.httpEndpoint`: `enabled` or `disabled`.
+    pub http_endpoint: Option<String>,
+    /// Public IPv4 addresses and where they were found.
+    pub public_ips: Vec<(String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawInstance {
+    instance_id: Option<String>,
+    state: Option<StateValue>,
+    metadata_options: Present<RawMetadataOptions>,
+    public_ip_address: Option<String>,
+    network_interfaces: Option<Vec<RawInterface>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawMetadataOptions {
+    http_tokens: Option<String>,
+    http_endpoint: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawInterface {
+    association: Present<RawAssociation>,
+    private_ip_addresses: Option<Vec<RawPrivateIp>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawPrivateIp {
+    association: Present<RawAssociation>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawAssociation {
+    public_ip: Option<String>,
+}
+
+impl Instance {
+    pub fn from_item(item: &ConfigurationItem) -> Result<Self, InputError> {
+        let raw: RawInstance = item.configuration()?;
+        let mut public_ips: Vec<(String, String)> = Vec::new();
+        let mut add = |ip: Option<String>, place: String| {
+            if let Some(ip) = ip.filter(|ip| !ip.is_empty()) {
+                if !public_ips.iter().any(|(known, _)| *known == ip) {
+                    public_ips.push((ip, place));
+                }
+            }
+        };
+        add(raw.public_ip_address, "publicIpAddress".into());
+        for (i, eni) in raw
+            .network_interfaces
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            add(
+                eni.association.0.and_then(|a| a.public_ip),
+                format!("networkInterfaces[{i}].association"),
+            );
+            for (j, private) in eni
+                .private_ip_addresses
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                add(
+                    private.association.0.and_then(|a| a.public_ip),
+                    format!("networkInterfaces[{i}].privateIpAddresses[{j}].association"),
+                );
+            }
+        }
+        let options = raw.metadata_options.0.unwrap_or_default();
+        Ok(Instance {
+            instance_id: raw
+                .instance_id
+                .or_else(|| item.resource_id.clone())
+                .unwrap_or_default(),
+            state: raw.state.map(|s| s.0).filter(|s| !s.is_empty()),
+            http_tokens: options.http_tokens,
+            http_endpoint: options.http_endpoint,
+            public_ips,
+        })
+    }
+}
+
+// ---- network ACLs -----------------------------------------------------------------------------
+
+/// A network ACL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkAcl {
+    pub network_acl_id: String,
+    pub is_default: bool,
+    pub entries: Vec<AclEntry>,
+}
+
+/// One network ACL entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AclEntry {
+    pub rule_number: i64,
+    pub egress: bool,
+    pub allow: bool,
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub cidr: Option<Cidr>,
+}
+
+impl AclEntry {
+    pub fn opens(&self, protocol: Protocol, port: u16) -> bool {
+        match self.protocol {
+            Protocol::All => true,
+            p if p == protocol => self.ports.contains(port),
+            _ => false,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawNetworkAcl {
+    network_acl_id: Option<String>,
+    is_default: Option<Flag>,
+    entries: Option<Vec<RawAclEntry>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawAclEntry {
+    rule_number: Option<Number>,
+    egress: Option<Flag>,
+    rule_action: Option<String>,
+    protocol: Option<Text>,
+    port_range: Present<RawPortRange>,
+    cidr_block: Option<String>,
+    ipv6_cidr_block: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawPortRange {
+    from: Option<Number>,
+    to: Option<Number>,
+}
+
+impl NetworkAcl {
+    pub fn from_item(item: &ConfigurationItem) -> Result<Self, InputError> {
+        let raw: RawNetworkAcl = item.configuration()?;
+        let entries = raw
+            .entries
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let at = |name: &str| format!("configuration.entries[{i}].{name}");
+                let protocol_text = e.protocol.map(|t| t.0).unwrap_or_else(|| "-1".into());
+                let protocol = Protocol::parse(&protocol_text).ok_or_else(|| {
+                    InputError::new(
+                        at("protocol"),
+                        format!("{protocol_text:?} is not an IP protocol"),
+                    )
+                })?;
+                let range = e.port_range.0.unwrap_or_default();
+                let ports = PortRange::from_bounds(range.from.map(|n| n.0), range.to.map(|n| n.0))
+                    .ok_or_else(|| {
+                        InputError::new(
+                            at("portRange"),
+                            "ports must be whole numbers from 0 to 65535",
+                        )
+                    })?;
+                let cidr_text = e.cidr_block.or(e.ipv6_cidr_block).filter(|c| !c.is_empty());
+                let cidr = cidr_text
+                    .map(|c| {
+                        c.parse::<Cidr>()
+                            .map_err(|msg| InputError::new(at("cidrBlock"), msg))
+                    })
+                    .transpose()?;
+                Ok(AclEntry {
+                    rule_number: e.rule_number.and_then(Number::as_i64).unwrap_or(i64::MAX),
+                    egress: e.egress.is_some_and(|f| f.0),
+                    allow: e
+                        .rule_action
+                        .is_some_and(|a| a.eq_ignore_ascii_case("allow")),
+                    protocol,
+                    ports,
+                    cidr,
+                })
+            })
+            .collect::<Result<Vec<_>, InputError>>()?;
+        Ok(NetworkAcl {
+            network_acl_id: raw
+                .network_acl_id
+                .or_else(|| item.resource_id.clone())
+                .unwrap_or_default(),
+            is_default: raw.is_default.is_some_and(|f| f.0),
+            entries,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sg(configuration: &str) -> Result<SecurityGroup, InputError> {
+        let text = format!(
+            r#"{{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","configuration":{configuration}}}"#
+        );
+        SecurityGroup::from_item(&ConfigurationItem::parse(&text).unwrap())
+    }
+
+    #[test]
+    fn legacy_and_new_ranges_are_merged() {
+        let g = sg(r#"{"ipPermissions":[{"ipProtocol":"tcp","fromPort":50051,"toPort":50051,"ipRanges":["0.0.0.0/0"],"ipv4Ranges":[]},
+                                        {"ipProtocol":"tcp","fromPort":22.0,"toPort":22.0,"ipRanges":["0.0.0.0/0"],"ipv4Ranges":[{"cidrIp":"0.0.0.0/0"}],"ipv6Ranges":[{"cidrIpv6":"::/0"}]}]}"#)
+        .unwrap();
+        assert_eq!(g.ingress[0].cidrs.len(), 1);
+        assert_eq!(g.ingress[1].cidrs.len(), 2);
+        assert_eq!(g.ingress[1].ports, PortRange::single(22));
+        assert_eq!(
+            g.world_ingress_to(Protocol::Tcp, 22),
+            vec!["ingress tcp/22 from 0.0.0.0/0 (ipPermissions[1])"]
+        );
+    }
+
+    #[test]
+    fn all_traffic_opens_every_port_and_host_bits_do_not_hide_the_world() {
+        let g = sg(r#"{"ipPermissions":[{"ipProtocol":"-1","fromPort":null,"toPort":null,"ipRanges":["11.0.0.0/0"]}]}"#).unwrap();
+        assert_eq!(
+            g.world_ingress_to(Protocol::Tcp, 3389),
+            vec!["ingress all traffic from 11.0.0.0/0 (ipPermissions[0])"]
+        );
+    }
+
+    #[test]
+    fn bad_rules_name_their_path() {
+        let err = sg(r#"{"ipPermissions":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":["999.0.0.0/8"]}]}"#).unwrap_err();
+        assert_eq!(err.path, "configuration.ipPermissions[0].ipRanges[0]");
+        let err = sg(r#"{"ipPermissions":[{"ipProtocol":"tcp","fromPort":"x"}]}"#).unwrap_err();
+        assert_eq!(err.path, "configuration.ipPermissions[0].fromPort");
+        let err = sg(r#"{"ipPermissions":[{"ipProtocol":"bogus"}]}"#).unwrap_err();
+        assert_eq!(err.path, "configuration.ipPermissions[0].ipProtocol");
+    }
+
+    #[test]
+    fn instance_public_ips_with_python_none_associations() {
+        let text = r#"{"resourceType":"AWS::EC2::Instance","resourceId":"i-1","configuration":{"networkInterfaces":[
+            {"association":"None","privateIpAddresses":[{"association":"None"},{"association":{"publicIp":"1.2.3.4"}}]}]}}"#;
+        let i = Instance::from_item(&ConfigurationItem::parse(text).unwrap()).unwrap();
+        assert_eq!(
+            i.public_ips,
+            vec![(
+                "1.2.3.4".to_string(),
+                "networkInterfaces[0].privateIpAddresses[1].association".to_string()
+            )]
+        );
+    }
+}

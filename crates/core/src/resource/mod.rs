@@ -1,0 +1,164 @@
+//! Resource types and their typed views.
+//!
+//! A configuration item's `configuration`/`supplementaryConfiguration` is decoded once, into the
+//! view of its resource type; controls only ever see these views. Each view reads the fields its
+//! controls need, in whichever casing, flavour or encoding AWS delivers them.
+
+use std::fmt;
+
+use crate::item::ConfigurationItem;
+use crate::json::InputError;
+
+pub mod ec2;
+pub mod iam;
+pub mod s3;
+
+/// A part of a view decoded on its own: a bad section fails only the controls that read it.
+pub type Section<T> = Result<T, InputError>;
+
+/// Reads a section, turning its decoding error into the control's error.
+pub fn section<T>(section: &Section<T>) -> Result<&T, InputError> {
+    section.as_ref().map_err(Clone::clone)
+}
+
+/// The typed view of one configuration item.
+#[derive(Debug, Clone)]
+pub enum Resource {
+    S3Bucket(s3::Bucket),
+    S3AccountPublicAccessBlock(s3::PublicAccessBlock),
+    Ec2SecurityGroup(ec2::SecurityGroup),
+    Ec2Volume(ec2::Volume),
+    Ec2Instance(ec2::Instance),
+    Ec2NetworkAcl(ec2::NetworkAcl),
+    IamPolicy(iam::ManagedPolicy),
+    IamUser(iam::Principal),
+    IamRole(iam::Principal),
+    IamGroup(iam::Principal),
+    /// A type without a typed view (no control reads it).
+    Unmodelled,
+}
+
+impl Resource {
+    /// Decodes the item's configuration into the view of its type.
+    pub fn from_item(item: &ConfigurationItem) -> Result<Self, InputError> {
+        Ok(match item.resource_type {
+            ResourceType::S3Bucket => Resource::S3Bucket(s3::Bucket::from_item(item)?),
+            ResourceType::S3AccountPublicAccessBlock => {
+                Resource::S3AccountPublicAccessBlock(s3::account_public_access_block(item)?)
+            }
+            ResourceType::Ec2SecurityGroup => {
+                Resource::Ec2SecurityGroup(ec2::SecurityGroup::from_item(item)?)
+            }
+            ResourceType::Ec2Volume => Resource::Ec2Volume(ec2::Volume::from_item(item)?),
+            ResourceType::Ec2Instance => Resource::Ec2Instance(ec2::Instance::from_item(item)?),
+            ResourceType::Ec2NetworkAcl => {
+                Resource::Ec2NetworkAcl(ec2::NetworkAcl::from_item(item)?)
+            }
+            ResourceType::IamPolicy => Resource::IamPolicy(iam::ManagedPolicy::from_item(item)?),
+            ResourceType::IamUser => Resource::IamUser(iam::Principal::from_item(item)?),
+            ResourceType::IamRole => Resource::IamRole(iam::Principal::from_item(item)?),
+            ResourceType::IamGroup => Resource::IamGroup(iam::Principal::from_item(item)?),
+            _ => Resource::Unmodelled,
+        })
+    }
+}
+
+macro_rules! resource_types {
+    ($($variant:ident => $config:literal, $asff:literal;)*) => {
+        /// A resource type as AWS Config names it.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ResourceType {
+            $($variant,)*
+            /// A type no control looks at.
+            Other(String),
+        }
+
+        impl ResourceType {
+            /// Every type a control can be scoped to.
+            pub const KNOWN: &'static [ResourceType] = &[$(ResourceType::$variant,)*];
+
+            /// Matches the Config name case-insensitively (old notifications wrote `AWS::EC2::VOLUME`).
+            pub fn from_config_name(name: &str) -> Self {
+                $(if name.eq_ignore_ascii_case($config) { return ResourceType::$variant; })*
+                ResourceType::Other(name.to_string())
+            }
+
+            /// The name AWS Config uses, e.g. `AWS::S3::Bucket`.
+            pub fn config_name(&self) -> &str {
+                match self {
+                    $(ResourceType::$variant => $config,)*
+                    ResourceType::Other(name) => name,
+                }
+            }
+
+            /// The Security Hub (ASFF) resource type, e.g. `AwsS3Bucket`; `Other` where ASFF has none.
+            pub fn asff_type(&self) -> &'static str {
+                match self {
+                    $(ResourceType::$variant => $asff,)*
+                    ResourceType::Other(_) => "Other",
+                }
+            }
+        }
+    };
+}
+
+resource_types! {
+    Account => "AWS::::Account", "AwsAccount";
+    ApiGatewayStage => "AWS::ApiGateway::Stage", "AwsApiGatewayStage";
+    ApiGatewayV2Stage => "AWS::ApiGatewayV2::Stage", "AwsApiGatewayV2Stage";
+    CloudFrontDistribution => "AWS::CloudFront::Distribution", "AwsCloudFrontDistribution";
+    CloudTrailTrail => "AWS::CloudTrail::Trail", "AwsCloudTrailTrail";
+    DynamoDbTable => "AWS::DynamoDB::Table", "AwsDynamoDbTable";
+    Ec2Instance => "AWS::EC2::Instance", "AwsEc2Instance";
+    Ec2NetworkAcl => "AWS::EC2::NetworkAcl", "AwsEc2NetworkAcl";
+    Ec2SecurityGroup => "AWS::EC2::SecurityGroup", "AwsEc2SecurityGroup";
+    Ec2Volume => "AWS::EC2::Volume", "AwsEc2Volume";
+    Ec2Vpc => "AWS::EC2::VPC", "AwsEc2Vpc";
+    EcrRepository => "AWS::ECR::Repository", "AwsEcrRepository";
+    EcsTaskDefinition => "AWS::ECS::TaskDefinition", "AwsEcsTaskDefinition";
+    EksCluster => "AWS::EKS::Cluster", "AwsEksCluster";
+    ElastiCacheCacheCluster => "AWS::ElastiCache::CacheCluster", "AwsElastiCacheCacheCluster";
+    ElastiCacheReplicationGroup => "AWS::ElastiCache::ReplicationGroup", "AwsElastiCacheReplicationGroup";
+    IamGroup => "AWS::IAM::Group", "AwsIamGroup";
+    IamPolicy => "AWS::IAM::Policy", "AwsIamPolicy";
+    IamRole => "AWS::IAM::Role", "AwsIamRole";
+    IamUser => "AWS::IAM::User", "AwsIamUser";
+    KmsKey => "AWS::KMS::Key", "AwsKmsKey";
+    LambdaFunction => "AWS::Lambda::Function", "AwsLambdaFunction";
+    LogsLogGroup => "AWS::Logs::LogGroup", "Other";
+    RdsDbInstance => "AWS::RDS::DBInstance", "AwsRdsDbInstance";
+    Route53HostedZone => "AWS::Route53::HostedZone", "AwsRoute53HostedZone";
+    S3AccountPublicAccessBlock => "AWS::S3::AccountPublicAccessBlock", "AwsS3AccountPublicAccessBlock";
+    S3Bucket => "AWS::S3::Bucket", "AwsS3Bucket";
+    SecretsManagerSecret => "AWS::SecretsManager::Secret", "AwsSecretsManagerSecret";
+    SnsTopic => "AWS::SNS::Topic", "AwsSnsTopic";
+    SqsQueue => "AWS::SQS::Queue", "AwsSqsQueue";
+    SsmManagedInstanceInventory => "AWS::SSM::ManagedInstanceInventory", "Other";
+    SsmPatchCompliance => "AWS::SSM::PatchCompliance", "AwsSsmPatchCompliance";
+}
+
+impl fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.config_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_match_case_insensitively() {
+        for t in ResourceType::KNOWN {
+            assert_eq!(&ResourceType::from_config_name(t.config_name()), t);
+        }
+        assert_eq!(
+            ResourceType::from_config_name("AWS::EC2::VOLUME"),
+            ResourceType::Ec2Volume
+        );
+        assert_eq!(
+            ResourceType::from_config_name("AWS::Foo::Bar"),
+            ResourceType::Other("AWS::Foo::Bar".into())
+        );
+    }
+}
