@@ -70,9 +70,11 @@ impl Exemption {
                 Some((k, v)) if k.trim().eq_ignore_ascii_case("reason") => {
                     reason = Some(v.trim().to_string())
                 }
-                _ => return Err(format!(
+                _ => {
+                    return Err(format!(
                     "tag {tag_key}: cannot read {field:?} (expected until=YYYY-MM-DD or reason=…)"
-                )),
+                ))
+                }
             }
         }
         let expires = match until.as_deref() {

@@ -1,0 +1,132 @@
+//! Shared by the fixture and registry tests: where fixtures live and how one is evaluated.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ourside_core::document::{self, Content, Hints};
+use ourside_core::engine::{Evaluator, Selected};
+use ourside_core::{Compliance, Control, Outcome, Timestamp};
+
+/// Fixtures are judged at a fixed instant, so time-dependent controls give stable verdicts.
+pub const NOW: &str = "2026-06-01T00:00:00Z";
+
+pub fn now() -> Timestamp {
+    Timestamp::parse(NOW).expect("NOW is a valid timestamp")
+}
+
+pub fn fixture_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// One fixture file: the control it is for and the verdict its folder demands.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub control_id: String,
+    pub expected: Compliance,
+    pub path: PathBuf,
+}
+
+impl Case {
+    pub fn name(&self) -> String {
+        format!(
+            "{}/{}",
+            self.expected.folder(),
+            self.path.file_name().unwrap_or_default().to_string_lossy()
+        )
+    }
+}
+
+fn folder_verdict(name: &str) -> Option<Compliance> {
+    [
+        Compliance::Compliant,
+        Compliance::NonCompliant,
+        Compliance::NotApplicable,
+    ]
+    .into_iter()
+    .find(|c| c.folder() == name)
+}
+
+/// Every fixture, sorted; panics on a folder that is not a verdict, so typos cannot hide cases.
+pub fn cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for control_dir in sorted_dir(&fixture_root()) {
+        let control_id = control_dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        for verdict_dir in sorted_dir(&control_dir) {
+            let folder = verdict_dir
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            let expected = folder_verdict(&folder).unwrap_or_else(|| {
+                panic!(
+                    "{}: folder must be compliant, non_compliant or not_applicable",
+                    verdict_dir.display()
+                )
+            });
+            for path in sorted_dir(&verdict_dir) {
+                assert_eq!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("json"),
+                    "{}: fixtures are .json files",
+                    path.display()
+                );
+                cases.push(Case {
+                    control_id: control_id.clone(),
+                    expected,
+                    path,
+                });
+            }
+        }
+    }
+    cases
+}
+
+pub fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    entries
+}
+
+/// Evaluates `control` on every item of the file, after learning account-level facts from all
+/// of them. Parameters come from the rule event when the fixture is one.
+pub fn evaluate_file(
+    control: &'static Control,
+    path: &Path,
+) -> Result<Vec<(String, Outcome)>, String> {
+    let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let entries = document::read(&text, &Hints::default()).map_err(|e| e.to_string())?;
+    let mut items = Vec::new();
+    for entry in entries {
+        match entry.content {
+            Content::Item {
+                item,
+                left_scope,
+                rule_parameters,
+            } => items.push((entry.location, item, left_scope, rule_parameters)),
+            Content::Error(e) => return Err(format!("{}: {e}", entry.location)),
+            Content::Skipped(_) => {}
+        }
+    }
+    let mut results = Vec::new();
+    for (location, item, left_scope, rule_parameters) in &items {
+        let selected =
+            Selected::with_params(control, rule_parameters).map_err(|e| e.to_string())?;
+        let mut evaluator = Evaluator::new(vec![selected], now());
+        for (_, other, _, _) in &items {
+            evaluator.learn(other).map_err(|e| e.to_string())?;
+        }
+        for evaluation in evaluator.evaluate(item, *left_scope) {
+            results.push((location.clone(), evaluation.outcome));
+        }
+    }
+    Ok(results)
+}
