@@ -47,9 +47,9 @@ impl Permission {
         }
     }
 
-    /// The first world-wide CIDR (`/0`, IPv4 or IPv6) among the sources.
-    pub fn world_cidr(&self) -> Option<&Cidr> {
-        self.cidrs.iter().find(|c| c.is_world())
+    /// The world-wide CIDRs (`/0`, IPv4 or IPv6) among the sources, as written.
+    pub fn world_cidrs(&self) -> Vec<&Cidr> {
+        self.cidrs.iter().filter(|c| c.is_world()).collect()
     }
 
     /// `tcp/22`, `udp/0-65535`, `all traffic`.
@@ -184,14 +184,27 @@ impl SecurityGroup {
         self.ingress
             .iter()
             .filter(|p| p.opens(protocol, port))
-            .filter_map(|p| p.world_cidr().map(|c| describe_world_permission(p, c)))
+            .filter_map(describe_world_permission)
             .collect()
     }
 }
 
-/// `ingress tcp/22 from 0.0.0.0/0 (ipPermissions[0])`.
-pub fn describe_world_permission(p: &Permission, cidr: &Cidr) -> String {
-    format!("ingress {} from {cidr} ({})", p.traffic(), p.location)
+/// `ingress tcp/22 from 0.0.0.0/0, ::/0 (ipPermissions[0])`, when the permission is world-open.
+pub fn describe_world_permission(p: &Permission) -> Option<String> {
+    let world = p.world_cidrs();
+    if world.is_empty() {
+        return None;
+    }
+    let sources = world
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "ingress {} from {sources} ({})",
+        p.traffic(),
+        p.location
+    ))
 }
 
 // ---- volumes ----------------------------------------------------------------------------------
@@ -503,7 +516,7 @@ mod tests {
         assert_eq!(g.ingress[1].ports, PortRange::single(22));
         assert_eq!(
             g.world_ingress_to(Protocol::Tcp, 22),
-            vec!["ingress tcp/22 from 0.0.0.0/0 (ipPermissions[1])"]
+            vec!["ingress tcp/22 from 0.0.0.0/0, ::/0 (ipPermissions[1])"]
         );
     }
 
