@@ -227,17 +227,24 @@ impl Control {
         self.resource_types.contains(resource_type)
     }
 
-    /// One section of the doc comment (`What it checks`, `Why it matters`, `How to fix`).
+    /// One section of the doc comment (`What it checks`, `Why it matters`, `How to fix`), with
+    /// its lines joined into paragraphs.
     pub fn doc_section(&self, heading: &str) -> Option<String> {
-        let marker = format!("## {heading}");
-        let start = self.doc.find(&marker)? + marker.len();
-        let rest = &self.doc[start..];
-        let end = rest.find("\n## ").unwrap_or(rest.len());
-        let text = rest[..end]
-            .lines()
-            .map(str::trim)
-            .collect::<Vec<_>>()
-            .join("\n");
+        let mut lines = self.doc.lines().map(str::trim);
+        lines.find(|l| l.strip_prefix("## ").is_some_and(|h| h.trim() == heading))?;
+        let mut text = String::new();
+        for line in lines.take_while(|l| !l.starts_with("## ")) {
+            if line.is_empty() {
+                if !text.is_empty() && !text.ends_with("\n\n") {
+                    text.push_str("\n\n");
+                }
+            } else {
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push(' ');
+                }
+                text.push_str(line);
+            }
+        }
         Some(text.trim().to_string())
     }
 

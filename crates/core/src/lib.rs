@@ -2,6 +2,7 @@
 //! findings they become. Pure and synchronous: no AWS SDK, no I/O, no async runtime, so the
 //! same code runs in the Lambda functions, the CLI and the benchmarks.
 
+pub mod asff;
 pub mod control;
 pub mod controls;
 pub mod document;

@@ -1,16 +1,30 @@
-//! Every fixture gives the verdict its folder names, and its annotation is recorded in a
-//! snapshot per control (`tests/snapshots/`).
+//! Every fixture gives the verdict its folder names. Each control's annotations, and the
+//! Security Hub finding of its first failing fixture, are recorded in a snapshot
+//! (`tests/snapshots/fixtures__<ID>.snap`).
 
 mod support;
 
 use std::collections::BTreeMap;
 
-use ourside_core::registry;
+use ourside_core::asff::{self, Producer};
+use ourside_core::{registry, Compliance};
+use serde::Serialize;
+
+#[derive(Serialize, Default)]
+struct ControlSnapshot {
+    verdicts: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    finding_preview: Option<asff::Finding>,
+}
 
 #[test]
 fn every_fixture_gives_the_verdict_its_folder_names() {
+    let producer = Producer {
+        default_region: Some("us-east-1"),
+        now: support::now(),
+    };
     let mut failures = Vec::new();
-    let mut snapshots: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut snapshots: BTreeMap<String, ControlSnapshot> = BTreeMap::new();
     for case in support::cases() {
         let Some(control) = registry::find(&case.control_id) else {
             failures.push(format!("{}: no control with this id", case.path.display()));
@@ -30,32 +44,42 @@ fn every_fixture_gives_the_verdict_its_folder_names() {
                 control.id
             ));
         }
-        for (location, outcome) in results {
+        for (location, subject, outcome) in results {
+            let verdict = match outcome {
+                Ok(v) => v,
+                Err(e) => {
+                    failures.push(format!(
+                        "{}: {location} could not be evaluated: {e}",
+                        case.path.display()
+                    ));
+                    continue;
+                }
+            };
+            if verdict.compliance != case.expected {
+                failures.push(format!(
+                    "{}: {location} expected {}, got {} ({})",
+                    case.path.display(),
+                    case.expected,
+                    verdict.compliance,
+                    verdict.annotation
+                ));
+            }
+            let snapshot = snapshots.entry(control.id.to_string()).or_default();
             let at = if location.is_empty() {
                 case.name()
             } else {
                 format!("{} {location}", case.name())
             };
-            match outcome {
-                Ok(verdict) => {
-                    if verdict.compliance != case.expected {
-                        failures.push(format!(
-                            "{}: {location} expected {}, got {} ({})",
-                            case.path.display(),
-                            case.expected,
-                            verdict.compliance,
-                            verdict.annotation
-                        ));
-                    }
-                    snapshots.entry(control.id.to_string()).or_default().insert(
-                        at,
-                        format!("{}: {}", verdict.compliance, verdict.annotation),
-                    );
+            snapshot.verdicts.insert(
+                at,
+                format!("{}: {}", verdict.compliance, verdict.annotation),
+            );
+            if snapshot.finding_preview.is_none() && verdict.compliance == Compliance::NonCompliant
+            {
+                match asff::finding(control, &subject, &verdict, &producer) {
+                    Ok(f) => snapshot.finding_preview = Some(f),
+                    Err(e) => failures.push(format!("{}: no finding: {e}", case.path.display())),
                 }
-                Err(e) => failures.push(format!(
-                    "{}: {location} could not be evaluated: {e}",
-                    case.path.display()
-                )),
             }
         }
     }
@@ -65,7 +89,7 @@ fn every_fixture_gives_the_verdict_its_folder_names() {
         failures.len(),
         failures.join("\n")
     );
-    for (control, annotations) in snapshots {
-        insta::assert_yaml_snapshot!(control, annotations);
+    for (control, snapshot) in snapshots {
+        insta::assert_yaml_snapshot!(control, snapshot);
     }
 }

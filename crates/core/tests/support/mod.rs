@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use ourside_core::asff::Subject;
 use ourside_core::document::{self, Content, Hints};
 use ourside_core::engine::{Evaluator, Selected};
 use ourside_core::{Compliance, Control, Outcome, Timestamp};
@@ -101,7 +102,7 @@ pub fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
 pub fn evaluate_file(
     control: &'static Control,
     path: &Path,
-) -> Result<Vec<(String, Outcome)>, String> {
+) -> Result<Vec<(String, Subject, Outcome)>, String> {
     let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
     let entries = document::read(&text, &Hints::default()).map_err(|e| e.to_string())?;
     let mut items = Vec::new();
@@ -125,7 +126,7 @@ pub fn evaluate_file(
             evaluator.learn(other).map_err(|e| e.to_string())?;
         }
         for evaluation in evaluator.evaluate(item, *left_scope) {
-            results.push((location.clone(), evaluation.outcome));
+            results.push((location.clone(), Subject::of(item), evaluation.outcome));
         }
     }
     Ok(results)

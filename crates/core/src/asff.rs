@@ -1,0 +1,474 @@
+//! Security Hub findings (AWS Security Finding Format) from evaluations.
+//!
+//! One finding per (account, region, control, resource), with an id derived from exactly those,
+//! so re-evaluation updates the finding instead of adding one. NON_COMPLIANT is `FAILED`,
+//! COMPLIANT `PASSED` (Security Hub resolves it), NOT_APPLICABLE (deleted, out of scope,
+//! exempted, not in the control's scope) `NOT_AVAILABLE` and `ARCHIVED`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::control::Control;
+use crate::frameworks::{security_hub_control, FSBP_STANDARDS_ID, NIST_STANDARDS_ID};
+use crate::item::ConfigurationItem;
+use crate::resource::ResourceType;
+use crate::timestamp::Timestamp;
+use crate::verdict::{Compliance, Verdict};
+
+pub const SCHEMA_VERSION: &str = "2018-10-08";
+const TITLE_MAX: usize = 256;
+const DESCRIPTION_MAX: usize = 1024;
+const RECOMMENDATION_MAX: usize = 512;
+
+/// What a finding says about its resource, taken from the configuration item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub resource_type: ResourceType,
+    pub resource_id: String,
+    pub arn: Option<String>,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    pub capture_time: Option<Timestamp>,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Subject {
+    pub fn of(item: &ConfigurationItem) -> Self {
+        Subject {
+            resource_type: item.resource_type.clone(),
+            resource_id: item.display_id().to_string(),
+            arn: item.arn.clone(),
+            account_id: item.account_id.clone(),
+            region: item.region.clone(),
+            capture_time: item.capture_time,
+            tags: item.tags.clone(),
+        }
+    }
+}
+
+/// Why a finding cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AsffError {
+    #[error("the item names no account (accountId/awsAccountId), which a finding requires")]
+    NoAccount,
+    #[error("the item names no region (awsRegion is {0:?}); give a default region")]
+    NoRegion(String),
+}
+
+/// Where and when findings are produced.
+#[derive(Debug, Clone)]
+pub struct Producer<'a> {
+    /// Used for global resources (IAM items say `awsRegion: global`) and items without a region.
+    pub default_region: Option<&'a str>,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Finding {
+    pub schema_version: &'static str,
+    pub id: String,
+    pub product_arn: String,
+    pub product_name: &'static str,
+    pub company_name: &'static str,
+    pub region: String,
+    pub generator_id: String,
+    pub aws_account_id: String,
+    pub types: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_observed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_observed_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub severity: Severity,
+    pub finding_provider_fields: FindingProviderFields,
+    pub title: String,
+    pub description: String,
+    pub remediation: Remediation,
+    pub product_fields: BTreeMap<String, String>,
+    pub resources: Vec<Resource>,
+    pub compliance: FindingCompliance,
+    pub record_state: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Severity {
+    pub label: &'static str,
+    pub original: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FindingProviderFields {
+    pub severity: Severity,
+    pub types: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Remediation {
+    pub recommendation: Recommendation,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Recommendation {
+    pub text: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Resource {
+    #[serde(rename = "Type")]
+    pub resource_type: String,
+    pub id: String,
+    pub partition: &'static str,
+    pub region: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<ResourceDetails>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceDetails {
+    pub other: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FindingCompliance {
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_control_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related_requirements: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub associated_standards: Vec<AssociatedStandard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssociatedStandard {
+    pub standards_id: String,
+}
+
+/// The partition a region belongs to.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
+
+/// The stable finding id for (account, region, control, resource).
+pub fn finding_id(account: &str, region: &str, control_id: &str, subject: &Subject) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        account,
+        region,
+        control_id,
+        subject.resource_type.config_name(),
+        &subject.resource_id,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "arn:{}:securityhub:{region}:{account}:ourside/{control_id}/finding/{hex}",
+        partition(region)
+    )
+}
+
+/// The `ourside/…` key of a product field.
+fn field(name: &str) -> String {
+    format!("ourside/{name}")
+}
+
+/// Cuts text to `max` bytes on a character boundary.
+fn clip(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut cut = max - '…'.len_utf8();
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &text[..cut])
+}
+
+/// Builds the finding for one evaluation.
+pub fn finding(
+    control: &Control,
+    subject: &Subject,
+    verdict: &Verdict,
+    producer: &Producer,
+) -> Result<Finding, AsffError> {
+    let account = subject
+        .account_id
+        .clone()
+        .filter(|a| !a.is_empty())
+        .ok_or(AsffError::NoAccount)?;
+    let region = subject
+        .region
+        .clone()
+        .filter(|r| !r.is_empty() && r != "global")
+        .or_else(|| producer.default_region.map(str::to_string))
+        .ok_or_else(|| AsffError::NoRegion(subject.region.clone().unwrap_or_default()))?;
+    let partition = partition(&region);
+    let security_hub = control.mappings.security_hub;
+    let in_fsbp = security_hub.and_then(security_hub_control).unwrap_or(false);
+    let types = vec![if in_fsbp {
+        "Software and Configuration Checks/Industry and Regulatory Standards/AWS-Foundational-Security-Best-Practices"
+    } else {
+        "Software and Configuration Checks/AWS Security Best Practices"
+    }
+    .to_string()];
+    let severity = Severity {
+        label: control.severity.label(),
+        original: control.severity.label(),
+    };
+
+    let (status, record_state) = match verdict.compliance {
+        Compliance::NonCompliant => ("FAILED", "ACTIVE"),
+        Compliance::Compliant => ("PASSED", "ACTIVE"),
+        Compliance::NotApplicable => ("NOT_AVAILABLE", "ARCHIVED"),
+    };
+
+    let mut related_requirements: Vec<String> = control
+        .mappings
+        .nist
+        .iter()
+        .map(|n| format!("NIST.800-53.r5 {n}"))
+        .collect();
+    related_requirements.extend(control.mappings.cis.iter().map(|c| {
+        format!(
+            "CIS AWS Foundations Benchmark v{}/{}",
+            c.version.name(),
+            c.id
+        )
+    }));
+    let mut standards = Vec::new();
+    if in_fsbp {
+        standards.push(FSBP_STANDARDS_ID.to_string());
+    }
+    if !control.mappings.nist.is_empty() {
+        standards.push(NIST_STANDARDS_ID.to_string());
+    }
+    for cis in control.mappings.cis {
+        let id = cis.version.standards_id().to_string();
+        if !standards.contains(&id) {
+            standards.push(id);
+        }
+    }
+
+    let what = control.doc_section("What it checks").unwrap_or_default();
+    let description = clip(
+        &format!("{}\n\n{}", verdict.annotation, what),
+        DESCRIPTION_MAX,
+    );
+
+    let mut product_fields = BTreeMap::new();
+    product_fields.insert(field("ControlId"), control.id.to_string());
+    product_fields.insert(field("Owner"), control.owner.name().to_string());
+    product_fields.insert(field("SrmArea"), control.area.name().to_string());
+    product_fields.insert(field("Compliance"), verdict.compliance.as_str().to_string());
+    product_fields.insert(field("Annotation"), verdict.annotation.clone());
+    product_fields.insert(
+        field("ConfigResourceType"),
+        subject.resource_type.config_name().to_string(),
+    );
+
+    let asff_type = subject.resource_type.asff_type();
+    let details = (asff_type == "Other").then(|| ResourceDetails {
+        other: BTreeMap::from([
+            (
+                "ConfigResourceType".to_string(),
+                subject.resource_type.config_name().to_string(),
+            ),
+            ("ResourceId".to_string(), subject.resource_id.clone()),
+        ]),
+    });
+    let observed = subject.capture_time.map(Timestamp::to_rfc3339);
+    let now = producer.now.to_rfc3339();
+
+    Ok(Finding {
+        schema_version: SCHEMA_VERSION,
+        id: finding_id(&account, &region, control.id, subject),
+        product_arn: format!(
+            "arn:{partition}:securityhub:{region}:{account}:product/{account}/default"
+        ),
+        product_name: "ourside",
+        company_name: "ourside",
+        region: region.clone(),
+        generator_id: format!("ourside/{}", control.id),
+        aws_account_id: account,
+        types: types.clone(),
+        first_observed_at: observed.clone(),
+        last_observed_at: observed,
+        created_at: now.clone(),
+        updated_at: now,
+        severity: severity.clone(),
+        finding_provider_fields: FindingProviderFields { severity, types },
+        title: clip(&format!("{} {}", control.id, control.title), TITLE_MAX),
+        description,
+        remediation: Remediation {
+            recommendation: Recommendation {
+                text: clip(control.remediation.text, RECOMMENDATION_MAX),
+                url: control.remediation.url.to_string(),
+            },
+        },
+        product_fields,
+        resources: vec![Resource {
+            resource_type: asff_type.to_string(),
+            id: subject
+                .arn
+                .clone()
+                .unwrap_or_else(|| subject.resource_id.clone()),
+            partition,
+            region,
+            tags: subject.tags.clone(),
+            details,
+        }],
+        compliance: FindingCompliance {
+            status,
+            security_control_id: security_hub.map(str::to_string),
+            related_requirements,
+            associated_standards: standards
+                .into_iter()
+                .map(|standards_id| AssociatedStandard { standards_id })
+                .collect(),
+        },
+        record_state,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry;
+
+    fn subject(region: &str) -> Subject {
+        Subject {
+            resource_type: ResourceType::S3Bucket,
+            resource_id: "acme-logs".into(),
+            arn: Some("arn:aws:s3:::acme-logs".into()),
+            account_id: Some("111122223333".into()),
+            region: Some(region.into()),
+            capture_time: Timestamp::parse("2026-03-02T09:14:21.118Z"),
+            tags: BTreeMap::new(),
+        }
+    }
+
+    fn producer() -> Producer<'static> {
+        Producer {
+            default_region: None,
+            now: Timestamp::parse("2026-06-01T00:00:00Z").unwrap(),
+        }
+    }
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let a = finding_id("111122223333", "eu-west-1", "S3.2", &subject("eu-west-1"));
+        assert_eq!(
+            a,
+            finding_id("111122223333", "eu-west-1", "S3.2", &subject("eu-west-1"))
+        );
+        assert_ne!(
+            a,
+            finding_id("111122223333", "eu-west-1", "S3.3", &subject("eu-west-1"))
+        );
+        assert_ne!(
+            a,
+            finding_id("111122223333", "us-east-1", "S3.2", &subject("eu-west-1"))
+        );
+        assert!(a.starts_with("arn:aws:securityhub:eu-west-1:111122223333:ourside/S3.2/finding/"));
+    }
+
+    #[test]
+    fn statuses_follow_the_verdict() {
+        let control = registry::find("S3.2").unwrap();
+        let failed = finding(
+            control,
+            &subject("eu-west-1"),
+            &Verdict::non_compliant("bad"),
+            &producer(),
+        )
+        .unwrap();
+        assert_eq!(
+            (failed.compliance.status, failed.record_state),
+            ("FAILED", "ACTIVE")
+        );
+        assert_eq!(
+            failed.product_arn,
+            "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"
+        );
+        assert!(failed
+            .compliance
+            .associated_standards
+            .iter()
+            .any(|s| s.standards_id == FSBP_STANDARDS_ID));
+        let passed = finding(
+            control,
+            &subject("eu-west-1"),
+            &Verdict::compliant("ok"),
+            &producer(),
+        )
+        .unwrap();
+        assert_eq!(passed.compliance.status, "PASSED");
+        let gone = finding(
+            control,
+            &subject("eu-west-1"),
+            &Verdict::not_applicable("deleted"),
+            &producer(),
+        )
+        .unwrap();
+        assert_eq!(
+            (gone.compliance.status, gone.record_state),
+            ("NOT_AVAILABLE", "ARCHIVED")
+        );
+    }
+
+    #[test]
+    fn global_items_need_a_default_region() {
+        let control = registry::find("S3.2").unwrap();
+        let err = finding(
+            control,
+            &subject("global"),
+            &Verdict::compliant("ok"),
+            &producer(),
+        )
+        .unwrap_err();
+        assert_eq!(err, AsffError::NoRegion("global".into()));
+        let with_default = Producer {
+            default_region: Some("us-east-1"),
+            ..producer()
+        };
+        let f = finding(
+            control,
+            &subject("global"),
+            &Verdict::compliant("ok"),
+            &with_default,
+        )
+        .unwrap();
+        assert_eq!(f.region, "us-east-1");
+        assert_eq!(partition("cn-north-1"), "aws-cn");
+    }
+}
