@@ -118,6 +118,12 @@ impl Evaluator {
         Ok(())
     }
 
+    /// The same selection, with the account facts `other` has learned.
+    pub fn with_facts_from(mut self, other: &Evaluator) -> Self {
+        self.accounts = other.accounts.clone();
+        self
+    }
+
     pub fn set_account_facts(&mut self, account: impl Into<String>, facts: AccountFacts) {
         self.accounts.insert(account.into(), facts);
     }

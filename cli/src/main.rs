@@ -1,0 +1,271 @@
+//! `ourside`: run the controls on AWS Config data offline.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ourside_cli::render::{self, Style};
+use ourside_cli::scan::{self, Input, Options};
+use ourside_cli::{catalog, examples};
+use ourside_core::asff::Producer;
+use ourside_core::document::Hints;
+use ourside_core::exemption::DEFAULT_TAG_KEY;
+use ourside_core::params::RawParams;
+use ourside_core::registry::{self, CONTROLS};
+use ourside_core::{Compliance, Control, ResourceType, Severity, Timestamp};
+
+/// Exit codes, as documented in the README.
+const EXIT_FAILED_CONTROLS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_INPUT_ERRORS: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "ourside",
+    version,
+    about = "Continuous compliance for the customer's side of the AWS Shared Responsibility Model",
+    long_about = "Runs ourside's controls on AWS Config data: rule events, configuration items, \
+                  Config API output (get-resource-config-history, batch-get-resource-config, \
+                  select-resource-config) and snapshot files.\n\n\
+                  Exit codes: 0 success; 1 a NON_COMPLIANT result at or above --fail-on; \
+                  2 usage error; 3 some input could not be read or evaluated."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate files or directories of AWS Config data (the bundled example account if none).
+    Scan(ScanArgs),
+    /// List the controls.
+    Controls {
+        #[arg(long, value_enum, default_value = "table")]
+        format: CatalogFormat,
+    },
+    /// Explain one control: what it checks, why it matters, how to fix it, its mappings.
+    Explain {
+        /// Control id, e.g. S3.2
+        id: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Files or directories (*.json, recursively). Without any, the bundled example account.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: ScanFormat,
+    /// Run only this control (repeatable).
+    #[arg(long = "control", value_name = "ID")]
+    controls: Vec<String>,
+    /// Exit with status 1 when a NON_COMPLIANT result of this severity or higher exists.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+    /// Table format: list every evaluation, not only failures.
+    #[arg(long)]
+    all: bool,
+    /// A control parameter, as CONTROL:NAME=VALUE (repeatable), e.g. EC2.18:authorizedTcpPorts=443.
+    #[arg(long = "param", value_name = "CONTROL:NAME=VALUE")]
+    params: Vec<String>,
+    /// Resource type of items that do not name one (select-resource-config output).
+    #[arg(long, value_name = "TYPE")]
+    resource_type: Option<String>,
+    /// Tag key that exempts a resource from controls.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_TAG_KEY)]
+    exemption_tag: String,
+    /// Region for findings about global resources (IAM) in --format asff.
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    /// Evaluate as of this time (RFC 3339), instead of now.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    now: Option<Timestamp>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScanFormat {
+    Table,
+    Jsonl,
+    Asff,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CatalogFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    Severity::parse(text)
+        .ok_or_else(|| "expected one of informational, low, medium, high, critical".to_string())
+}
+
+fn parse_time(text: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(text)
+        .ok_or_else(|| "expected an RFC 3339 time such as 2026-06-01T00:00:00Z".to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Controls { format } => {
+            print(&match format {
+                CatalogFormat::Table => catalog::table(),
+                CatalogFormat::Markdown => catalog::markdown(),
+                CatalogFormat::Json => catalog::json(),
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { id } => match registry::find(&id) {
+            Some(control) => {
+                print(&catalog::explain(control));
+                Ok(ExitCode::SUCCESS)
+            }
+            None => Err(unknown_control(&id)),
+        },
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("ourside: {message}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+/// Writes to stdout, ending quietly when the reader has gone (`ourside … | head`).
+fn print(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+fn unknown_control(id: &str) -> String {
+    let close = catalog::suggestions(id);
+    if close.is_empty() {
+        format!("unknown control {id:?} (see `ourside controls`)")
+    } else {
+        format!("unknown control {id:?}; did you mean {}?", close.join(", "))
+    }
+}
+
+fn select_controls(ids: &[String]) -> Result<Vec<&'static Control>, String> {
+    if ids.is_empty() {
+        return Ok(CONTROLS.to_vec());
+    }
+    let mut selected: Vec<&'static Control> = Vec::new();
+    for id in ids {
+        let control = registry::find(id).ok_or_else(|| unknown_control(id))?;
+        if !selected.iter().any(|c| std::ptr::eq(*c, control)) {
+            selected.push(control);
+        }
+    }
+    Ok(selected)
+}
+
+/// `EC2.18:authorizedTcpPorts=443` → per-control raw parameters, checked against declarations.
+fn parse_params(specs: &[String]) -> Result<BTreeMap<&'static str, RawParams>, String> {
+    let mut params: BTreeMap<&'static str, RawParams> = BTreeMap::new();
+    for spec in specs {
+        let (target, value) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--param {spec:?}: expected CONTROL:NAME=VALUE"))?;
+        let (id, name) = target
+            .split_once(':')
+            .ok_or_else(|| format!("--param {spec:?}: expected CONTROL:NAME=VALUE"))?;
+        let control = registry::find(id).ok_or_else(|| unknown_control(id))?;
+        let declared = control
+            .params
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| {
+                let known: Vec<_> = control.params.iter().map(|p| p.name).collect();
+                if known.is_empty() {
+                    format!("--param {spec:?}: {} has no parameters", control.id)
+                } else {
+                    format!(
+                        "--param {spec:?}: {} has no parameter {name:?} (it has {})",
+                        control.id,
+                        known.join(", ")
+                    )
+                }
+            })?;
+        declared
+            .parse(value)
+            .map_err(|e| format!("--param {spec:?}: {e}"))?;
+        params
+            .entry(control.id)
+            .or_default()
+            .0
+            .insert(declared.name.to_string(), value.to_string());
+    }
+    Ok(params)
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
+    let controls = select_controls(&args.controls)?;
+    let params = parse_params(&args.params)?;
+    let resource_type = match args.resource_type.as_deref() {
+        None => None,
+        Some(name) => match ResourceType::from_config_name(name) {
+            ResourceType::Other(_) => {
+                return Err(format!(
+                    "--resource-type {name:?}: not a resource type any control covers"
+                ));
+            }
+            known => Some(known),
+        },
+    };
+    let now = args.now.unwrap_or_else(Timestamp::now);
+    let options = Options {
+        controls,
+        params,
+        hints: Hints { resource_type },
+        exemption_tag: args.exemption_tag,
+        now,
+    };
+
+    let (inputs, mut problems) = if args.paths.is_empty() {
+        let inputs = examples::EXAMPLES
+            .iter()
+            .map(|(name, text)| Input::from_memory(name, text))
+            .collect();
+        (inputs, Vec::new())
+    } else {
+        scan::collect_inputs(&args.paths)
+    };
+    let mut report = scan::scan(inputs, &options);
+    report.problems.splice(0..0, problems.drain(..));
+
+    let style = Style {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match args.format {
+        ScanFormat::Table => print(&render::table(&report, args.all, style)),
+        ScanFormat::Jsonl => print(&render::jsonl(&report)),
+        ScanFormat::Asff => {
+            let producer = Producer {
+                default_region: args.region.as_deref(),
+                now,
+            };
+            let (text, more) = render::asff(&report, &producer);
+            report.problems.extend(more);
+            print(&text);
+        }
+    }
+    eprint!("{}", render::problems(&report.problems));
+
+    let failed = args.fail_on.is_some_and(|threshold| {
+        report.records.iter().any(|r| {
+            r.verdict.compliance == Compliance::NonCompliant && r.control.severity >= threshold
+        })
+    });
+    Ok(if failed {
+        ExitCode::from(EXIT_FAILED_CONTROLS)
+    } else if report.errors() > 0 {
+        ExitCode::from(EXIT_INPUT_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
