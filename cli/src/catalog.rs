@@ -61,7 +61,11 @@ pub fn markdown() -> String {
             c.title.replace('|', "\\|"),
             c.severity.label(),
             c.owner.name(),
-            types(c).replace("::", "::\u{200b}"),
+            c.resource_types
+                .iter()
+                .map(|t| format!("`{}`", t.config_name()))
+                .collect::<Vec<_>>()
+                .join(", "),
             trigger(c)
         );
     }

@@ -19,7 +19,7 @@ pub enum Message {
     ItemChanged(Vec<ConfigurationItem>),
     /// `OversizedConfigurationItemChangeNotification`: only a summary; the item must be fetched
     /// with GetResourceConfigHistory. The summary is read into an item without configuration.
-    Oversized(ConfigurationItem),
+    Oversized(Box<ConfigurationItem>),
     /// `ScheduledNotification`: a periodic run for an account.
     Scheduled { account_id: Option<String> },
     /// Any other message type (e.g. `ConfigurationSnapshotDeliveryCompleted`, or a misspelling).
@@ -127,7 +127,7 @@ pub(crate) fn decode_message(
             })?;
             let item = ConfigurationItem::parse(summary.get())
                 .map_err(|e| e.within(&at("configurationItemSummary")))?;
-            Message::Oversized(item)
+            Message::Oversized(Box::new(item))
         }
         SCHEDULED => Message::Scheduled {
             account_id: raw.aws_account_id.map(|t| t.0),

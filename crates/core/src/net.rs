@@ -181,11 +181,13 @@ impl PortRange {
     /// a reversed pair is normalised. `None` when a value is not a port number.
     pub fn from_bounds(from: Option<f64>, to: Option<f64>) -> Option<PortRange> {
         let bound = |v: Option<f64>, default: u16| -> Option<u16> {
-            match v {
-                None => Some(default),
-                Some(x) if x == -1.0 => Some(default),
-                Some(x) if x.fract() == 0.0 && (0.0..=65535.0).contains(&x) => Some(x as u16),
-                Some(_) => None,
+            let Some(x) = v else { return Some(default) };
+            if x == -1.0 {
+                Some(default)
+            } else if x.fract() == 0.0 && (0.0..=65535.0).contains(&x) {
+                Some(x as u16)
+            } else {
+                None
             }
         };
         let from = bound(from, 0)?;

@@ -22,6 +22,9 @@ pub fn section<T>(section: &Section<T>) -> Result<&T, InputError> {
 }
 
 /// The typed view of one configuration item.
+// One view exists per item being evaluated, never in bulk: boxing variants would only add
+// allocations.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Resource {
     S3Bucket(s3::Bucket),
