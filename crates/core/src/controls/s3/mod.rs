@@ -1,3 +1,4 @@
 mod exposure;
 
 pub mod public_read;
+pub mod public_write;
