@@ -8,6 +8,8 @@ pub static CONTROLS: &[&Control] = &[
     &ec2::restricted_ssh::CONTROL,
     &s3::public_read::CONTROL,
     &s3::public_write::CONTROL,
+    &s3::default_encryption::CONTROL,
+    &s3::tls_required::CONTROL,
 ];
 
 /// Finds a control by id, case-insensitively.

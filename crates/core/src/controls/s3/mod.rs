@@ -1,4 +1,7 @@
+mod deny_scope;
 mod exposure;
 
+pub mod default_encryption;
 pub mod public_read;
 pub mod public_write;
+pub mod tls_required;
