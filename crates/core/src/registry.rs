@@ -10,6 +10,7 @@ pub static CONTROLS: &[&Control] = &[
     &s3::public_write::CONTROL,
     &s3::default_encryption::CONTROL,
     &s3::tls_required::CONTROL,
+    &s3::cross_account_actions::CONTROL,
 ];
 
 /// Finds a control by id, case-insensitively.

@@ -1,6 +1,7 @@
 mod deny_scope;
 mod exposure;
 
+pub mod cross_account_actions;
 pub mod default_encryption;
 pub mod public_read;
 pub mod public_write;
