@@ -11,6 +11,9 @@ pub static CONTROLS: &[&Control] = &[
     &s3::default_encryption::CONTROL,
     &s3::tls_required::CONTROL,
     &s3::cross_account_actions::CONTROL,
+    &s3::bucket_public_access_block::CONTROL,
+    &s3::access_logging::CONTROL,
+    &s3::versioning::CONTROL,
 ];
 
 /// Finds a control by id, case-insensitively.
