@@ -95,6 +95,20 @@ impl Statement {
         }
     }
 
+    /// Whether the statement covers every action whose name starts with `prefix` (`"s3:"`):
+    /// an `Action` pattern such as `*`, `s3:*` or `s3*`, or a `NotAction` none of whose patterns
+    /// could match such an action. `s3:Get*` covers only some of them.
+    pub fn covers_every_action_with_prefix(&self, prefix: &str) -> bool {
+        match &self.not_actions {
+            Some(excluded) => !excluded.iter().any(|p| may_match_with_prefix(p, prefix)),
+            // A pattern ending in `*` that matches the bare prefix matches every extension of it.
+            None => self
+                .actions
+                .iter()
+                .any(|p| p.ends_with('*') && wildcard_match(p, prefix)),
+        }
+    }
+
     /// The first of `actions` the statement covers.
     pub fn first_covered<'a>(&self, actions: &[&'a str]) -> Option<&'a str> {
         actions.iter().copied().find(|a| self.covers_action(a))
@@ -237,6 +251,18 @@ pub fn principal_account(value: &str) -> Option<&str> {
     }
     let account = parts.nth(3)?;
     (!account.is_empty()).then_some(account)
+}
+
+/// Whether `pattern` could match some text starting with `prefix` (case-insensitive). Judged
+/// from the pattern's literal start, so it may answer yes for a pattern that matches nothing.
+pub fn may_match_with_prefix(pattern: &str, prefix: &str) -> bool {
+    let literal = pattern
+        .split(['*', '?'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let prefix = prefix.to_ascii_lowercase();
+    literal.starts_with(&prefix) || prefix.starts_with(&literal)
 }
 
 /// IAM wildcard matching: `*` any run, `?` one character, case-insensitive.
@@ -543,7 +569,49 @@ mod tests {
         assert_eq!(principal_account("arn:aws:s3:::bucket"), None);
     }
 
+    #[test]
+    fn every_action_of_a_service() {
+        let doc = PolicyDocument::parse(
+            r#"{"Statement":[
+                {"Effect":"Deny","Action":"s3:*"},
+                {"Effect":"Deny","Action":["s3:GetObject","*"]},
+                {"Effect":"Deny","Action":"s3:Get*"},
+                {"Effect":"Deny","NotAction":"iam:*"},
+                {"Effect":"Deny","NotAction":["s3:PutObject"]},
+                {"Effect":"Deny","NotAction":"*"}
+            ]}"#,
+        )
+        .unwrap();
+        let covers: Vec<bool> = doc
+            .statements
+            .iter()
+            .map(|s| s.covers_every_action_with_prefix("s3:"))
+            .collect();
+        assert_eq!(covers, [true, true, false, true, false, false]);
+        assert!(may_match_with_prefix("S3:Put*", "s3:"));
+        assert!(may_match_with_prefix("s*", "s3:"));
+        assert!(!may_match_with_prefix("sqs:*", "s3:"));
+    }
+
     proptest! {
+        #[test]
+        fn covering_every_action_covers_each(pattern in "[a-z0-9:*?]{0,8}", action in "[a-zA-Z]{0,12}") {
+            let statement = Statement { actions: vec![pattern.clone()], ..Statement::default() };
+            if statement.covers_every_action_with_prefix("s3:") {
+                let action = format!("s3:{action}");
+                prop_assert!(statement.covers_action(&action), "{} {}", pattern, action);
+            }
+        }
+
+        #[test]
+        fn not_action_without_overlap_covers_each(pattern in "[a-z0-9:*?]{0,8}", action in "[a-zA-Z]{0,12}") {
+            let statement = Statement { not_actions: Some(vec![pattern.clone()]), ..Statement::default() };
+            if statement.covers_every_action_with_prefix("s3:") {
+                let action = format!("s3:{action}");
+                prop_assert!(statement.covers_action(&action), "{} {}", pattern, action);
+            }
+        }
+
         #[test]
         fn star_matches_everything(text in "[a-zA-Z0-9:*?]{0,30}") {
             prop_assert!(wildcard_match("*", &text));

@@ -4,7 +4,17 @@ use crate::control::Control;
 use crate::controls::*;
 
 /// Every control, in id order.
-pub static CONTROLS: &[&Control] = &[&ec2::restricted_ssh::CONTROL, &s3::public_read::CONTROL];
+pub static CONTROLS: &[&Control] = &[
+    &ec2::restricted_ssh::CONTROL,
+    &s3::public_read::CONTROL,
+    &s3::public_write::CONTROL,
+    &s3::default_encryption::CONTROL,
+    &s3::tls_required::CONTROL,
+    &s3::cross_account_actions::CONTROL,
+    &s3::bucket_public_access_block::CONTROL,
+    &s3::access_logging::CONTROL,
+    &s3::versioning::CONTROL,
+];
 
 /// Finds a control by id, case-insensitively.
 pub fn find(id: &str) -> Option<&'static Control> {

@@ -23,18 +23,23 @@ use super::Section;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PublicAccessBlock {
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "flag", alias = "BlockPublicAcls")]
     pub block_public_acls: bool,
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "flag", alias = "IgnorePublicAcls")]
     pub ignore_public_acls: bool,
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "flag", alias = "BlockPublicPolicy")]
     pub block_public_policy: bool,
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "flag", alias = "RestrictPublicBuckets")]
     pub restrict_public_buckets: bool,
 }
 
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Option::<Flag>::deserialize(d).map(|f| f.is_some_and(|f| f.0))
+}
+
+/// A list that may be `null`.
+fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 impl PublicAccessBlock {
@@ -224,32 +229,38 @@ struct RawBucketPolicy {
     policy_text: Option<PolicyDocument>,
 }
 
-/// Default encryption.
+/// Default encryption: `{"rules":[{"applyServerSideEncryptionByDefault":{"sseAlgorithm":…,
+/// "kmsMasterKeyID":…},"bucketKeyEnabled":…}]}` (PascalCase as the S3 API spells it also read).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Encryption {
+    #[serde(alias = "Rules", deserialize_with = "list")]
     pub rules: Vec<EncryptionRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EncryptionRule {
+    #[serde(alias = "ApplyServerSideEncryptionByDefault")]
     pub apply_server_side_encryption_by_default: Option<EncryptionDefault>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EncryptionDefault {
+    #[serde(alias = "SSEAlgorithm")]
     pub sse_algorithm: Option<String>,
-    #[serde(alias = "kmsMasterKeyId")]
+    #[serde(alias = "kmsMasterKeyID", alias = "KMSMasterKeyID")]
     pub kms_master_key_id: Option<String>,
 }
 
-/// Server access logging.
+/// Server access logging; `{}` or both fields `null` when off.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Logging {
+    #[serde(alias = "DestinationBucketName")]
     pub destination_bucket_name: Option<String>,
+    #[serde(alias = "LogFilePrefix")]
     pub log_file_prefix: Option<String>,
 }
 
@@ -258,6 +269,7 @@ pub struct Logging {
 #[serde(rename_all = "camelCase", default)]
 pub struct Versioning {
     /// `Off`, `Enabled` or `Suspended`.
+    #[serde(alias = "Status")]
     pub status: Option<String>,
 }
 
@@ -413,6 +425,49 @@ mod tests {
             pab.off_switches(),
             vec!["BlockPublicPolicy", "RestrictPublicBuckets"]
         );
+    }
+
+    #[test]
+    fn encryption_in_either_casing_and_with_null_rules() {
+        let camel = bucket(
+            r#"{"ServerSideEncryptionConfiguration":"{\"rules\":[{\"applyServerSideEncryptionByDefault\":{\"sseAlgorithm\":\"aws:kms\",\"kmsMasterKeyID\":\"arn:aws:kms:eu-west-1:111122223333:key/k\"},\"bucketKeyEnabled\":true}]}"}"#,
+        );
+        let pascal = bucket(
+            r#"{"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"arn:aws:kms:eu-west-1:111122223333:key/k"},"BucketKeyEnabled":true}]}}"#,
+        );
+        for b in [camel, pascal] {
+            let rules = b.encryption.unwrap().unwrap().rules;
+            let default = rules[0]
+                .apply_server_side_encryption_by_default
+                .clone()
+                .unwrap();
+            assert_eq!(default.sse_algorithm.as_deref(), Some("aws:kms"));
+            assert!(default.kms_master_key_id.unwrap().ends_with("key/k"));
+        }
+        let empty = bucket(r#"{"ServerSideEncryptionConfiguration":{"rules":null}}"#);
+        assert!(empty.encryption.unwrap().unwrap().rules.is_empty());
+    }
+
+    #[test]
+    fn logging_and_versioning_shapes() {
+        let off = bucket(r#"{"BucketLoggingConfiguration":{}}"#);
+        assert_eq!(off.logging.unwrap(), Some(Logging::default()));
+        let on = bucket(
+            r#"{"BucketLoggingConfiguration":"{\"destinationBucketName\":\"acme-logs\",\"logFilePrefix\":null}","BucketVersioningConfiguration":"{\"status\":\"Suspended\",\"isMfaDeleteEnabled\":null}"}"#,
+        );
+        assert_eq!(
+            on.logging
+                .unwrap()
+                .unwrap()
+                .destination_bucket_name
+                .as_deref(),
+            Some("acme-logs")
+        );
+        assert_eq!(
+            on.versioning.unwrap().unwrap().status.as_deref(),
+            Some("Suspended")
+        );
+        assert_eq!(bucket("{}").versioning.unwrap(), None);
     }
 
     #[test]

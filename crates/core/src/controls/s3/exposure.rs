@@ -11,7 +11,8 @@ use crate::control::Context;
 use crate::json::InputError;
 use crate::policy::Statement;
 use crate::resource::s3::{Bucket, Permission, PublicAccessBlock};
-use crate::resource::section;
+use crate::resource::{section, Resource};
+use crate::verdict::{Outcome, Verdict};
 
 /// Condition keys whose fixed values make a statement non-public, as S3 defines it.
 pub const RESTRICTING_KEYS: &[&str] = &[
@@ -88,17 +89,33 @@ impl Access {
     }
 }
 
-/// What makes the bucket public for `access`, and what (if anything) blocks it.
-pub struct Exposure {
-    pub offences: Vec<String>,
-    pub blocked: Vec<String>,
+/// The whole check of S3.2 (`Access::Read`) and S3.3 (`Access::Write`): NON_COMPLIANT naming
+/// every public grant, else COMPLIANT saying what (if anything) neutralised one.
+pub fn check(resource: &Resource, context: &Context, access: Access) -> Outcome {
+    let Resource::S3Bucket(bucket) = resource else {
+        return Ok(Verdict::not_applicable("not an S3 bucket"));
+    };
+    let found = exposure(bucket, context, access)?;
+    if !found.offences.is_empty() {
+        return Ok(Verdict::from_offences(found.offences, ""));
+    }
+    Ok(Verdict::compliant(if found.blocked.is_empty() {
+        format!(
+            "no ACL grant or policy statement gives public {} access",
+            access.verb()
+        )
+    } else {
+        found.blocked.join("; ")
+    }))
 }
 
-pub fn exposure(
-    bucket: &Bucket,
-    context: &Context,
-    access: Access,
-) -> Result<Exposure, InputError> {
+/// What makes the bucket public for `access`, and what (if anything) blocks it.
+struct Exposure {
+    offences: Vec<String>,
+    blocked: Vec<String>,
+}
+
+fn exposure(bucket: &Bucket, context: &Context, access: Access) -> Result<Exposure, InputError> {
     let bucket_block = section(&bucket.public_access_block)?.as_ref();
     let account_block = context
         .account

@@ -1,4 +1,4 @@
-use super::exposure::{exposure, Access};
+use super::exposure::{self, Access};
 use crate::controls::prelude::*;
 
 crate::control! {
@@ -42,16 +42,5 @@ crate::control! {
 }
 
 fn evaluate(resource: &Resource, _: &Params, context: &Context) -> Outcome {
-    let Resource::S3Bucket(bucket) = resource else {
-        return Ok(Verdict::not_applicable("not an S3 bucket"));
-    };
-    let found = exposure(bucket, context, Access::Read)?;
-    if !found.offences.is_empty() {
-        return Ok(Verdict::from_offences(found.offences, ""));
-    }
-    Ok(Verdict::compliant(if found.blocked.is_empty() {
-        "no ACL grant or policy statement gives public read access".to_string()
-    } else {
-        found.blocked.join("; ")
-    }))
+    exposure::check(resource, context, Access::Read)
 }
