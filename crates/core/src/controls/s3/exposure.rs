@@ -31,7 +31,6 @@ pub const RESTRICTING_KEYS: &[&str] = &[
 ];
 
 /// Which kind of access is judged.
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
