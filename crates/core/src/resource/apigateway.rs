@@ -155,12 +155,11 @@ impl V2Stage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resource::test_item;
 
     fn item(resource_type: &str, configuration: &str) -> ConfigurationItem {
-        ConfigurationItem::parse(&format!(
-            r#"{{"resourceType":"{resource_type}","resourceId":"arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod","configuration":{configuration}}}"#
-        ))
-        .unwrap()
+        let stage = "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod";
+        test_item(resource_type, stage, configuration)
     }
 
     #[test]

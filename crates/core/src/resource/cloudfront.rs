@@ -61,11 +61,16 @@ pub fn is_s3_rest_endpoint(domain: &str) -> bool {
     else {
         return false;
     };
-    // The first label is the bucket (or access point) name, which may itself look like "s3-…".
-    let labels: Vec<&str> = host.split('.').skip(1).collect();
-    let website = labels.iter().any(|l| l.starts_with("s3-website"));
-    let rest = labels.iter().any(|l| *l == "s3" || l.starts_with("s3-"));
-    rest && !website
+    // The service label is the rightmost one starting with "s3" (regions and "dualstack" never
+    // do); everything left of it is the bucket or access point name, which may contain dots and
+    // look like "s3-…" itself, so at least one label must precede it.
+    let labels: Vec<&str> = host.split('.').collect();
+    labels
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| **l == "s3" || l.starts_with("s3-"))
+        .is_some_and(|(i, l)| i > 0 && !l.starts_with("s3-website"))
 }
 
 /// The default or one ordered cache behavior.
@@ -229,12 +234,14 @@ impl Distribution {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resource::test_item;
 
     fn distribution(configuration: &str) -> Result<Distribution, InputError> {
-        let text = format!(
-            r#"{{"resourceType":"AWS::CloudFront::Distribution","resourceId":"E1","configuration":{configuration}}}"#
-        );
-        Distribution::from_item(&ConfigurationItem::parse(&text).unwrap())
+        Distribution::from_item(&test_item(
+            "AWS::CloudFront::Distribution",
+            "E1",
+            configuration,
+        ))
     }
 
     #[test]
@@ -295,6 +302,21 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn website_endpoints_are_never_rest_endpoints(
+            bucket in "[a-z0-9][a-z0-9.-]{1,40}[a-z0-9]",
+            region in "(us|eu|ap|sa|ca|me)-(east|west|north|south|central)-[1-4]",
+            dash in proptest::bool::ANY,
+        ) {
+            let sep = if dash { '-' } else { '.' };
+            let website = format!("{bucket}.s3-website{sep}{region}.amazonaws.com");
+            proptest::prop_assert!(!is_s3_rest_endpoint(&website), "{}", website);
+            let rest = format!("{bucket}.s3.{region}.amazonaws.com");
+            proptest::prop_assert!(is_s3_rest_endpoint(&rest), "{}", rest);
+        }
+    }
+
     #[test]
     fn s3_rest_endpoints_but_not_website_endpoints() {
         for rest in [
@@ -303,6 +325,7 @@ mod tests {
             "acme.s3-eu-west-1.amazonaws.com",
             "acme.s3.dualstack.us-east-1.amazonaws.com",
             "s3-website-archive.s3.amazonaws.com",
+            "acme.s3-website.backup.s3.eu-west-1.amazonaws.com",
             "ap-111122223333.s3-accesspoint.eu-west-1.amazonaws.com",
         ] {
             assert!(is_s3_rest_endpoint(rest), "{rest}");
@@ -312,6 +335,7 @@ mod tests {
             "acme.s3-website.eu-west-1.amazonaws.com",
             "lb-1.eu-west-1.elb.amazonaws.com",
             "s3.example.com",
+            "s3.eu-west-1.amazonaws.com",
             "",
         ] {
             assert!(!is_s3_rest_endpoint(other), "{other}");

@@ -56,12 +56,14 @@ impl LogGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resource::test_item;
 
     fn group(configuration: &str) -> Result<LogGroup, InputError> {
-        let text = format!(
-            r#"{{"resourceType":"AWS::Logs::LogGroup","resourceId":"/aws/lambda/acme","configuration":{configuration}}}"#
-        );
-        LogGroup::from_item(&ConfigurationItem::parse(&text).unwrap())
+        LogGroup::from_item(&test_item(
+            "AWS::Logs::LogGroup",
+            "/aws/lambda/acme",
+            configuration,
+        ))
     }
 
     #[test]

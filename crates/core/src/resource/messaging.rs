@@ -81,12 +81,10 @@ impl Queue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resource::test_item;
 
     fn item(resource_type: &str, configuration: &str) -> ConfigurationItem {
-        ConfigurationItem::parse(&format!(
-            r#"{{"resourceType":"{resource_type}","resourceId":"r-1","configuration":{configuration}}}"#
-        ))
-        .unwrap()
+        test_item(resource_type, "r-1", configuration)
     }
 
     #[test]

@@ -31,6 +31,22 @@ pub(crate) fn non_blank(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
+/// A minimal item for view tests: `configuration` is JSON text.
+#[cfg(test)]
+pub(crate) fn test_item(
+    resource_type: &str,
+    resource_id: &str,
+    configuration: &str,
+) -> ConfigurationItem {
+    let text = format!(
+        r#"{{"resourceType":"{resource_type}","resourceId":"{resource_id}","configuration":{configuration}}}"#
+    );
+    match ConfigurationItem::parse(&text) {
+        Ok(item) => item,
+        Err(e) => panic!("test item does not parse: {e}"),
+    }
+}
+
 /// The typed view of one configuration item.
 #[derive(Debug, Clone)]
 pub enum Resource {

@@ -149,12 +149,10 @@ impl HostedZone {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resource::test_item;
 
     fn zone(configuration: &str) -> Result<HostedZone, InputError> {
-        let text = format!(
-            r#"{{"resourceType":"AWS::Route53::HostedZone","resourceId":"Z1","configuration":{configuration}}}"#
-        );
-        HostedZone::from_item(&ConfigurationItem::parse(&text).unwrap())
+        HostedZone::from_item(&test_item("AWS::Route53::HostedZone", "Z1", configuration))
     }
 
     #[test]
