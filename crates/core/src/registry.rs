@@ -4,7 +4,14 @@ use crate::control::Control;
 use crate::controls::*;
 
 /// Every control, in id order.
-pub static CONTROLS: &[&Control] = &[&ec2::restricted_ssh::CONTROL, &s3::public_read::CONTROL];
+pub static CONTROLS: &[&Control] = &[
+    &cloudfront::default_root_object::CONTROL,
+    &cloudfront::viewer_https::CONTROL,
+    &cloudfront::access_logging::CONTROL,
+    &cloudfront::waf_associated::CONTROL,
+    &ec2::restricted_ssh::CONTROL,
+    &s3::public_read::CONTROL,
+];
 
 /// Finds a control by id, case-insensitively.
 pub fn find(id: &str) -> Option<&'static Control> {

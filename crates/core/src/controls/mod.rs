@@ -1,7 +1,9 @@
 //! The controls, one file each, grouped by service.
 
+pub mod cloudfront;
 pub mod ec2;
 pub mod s3;
+mod waf;
 
 /// What every control file needs.
 #[allow(unused_imports)]
@@ -10,6 +12,7 @@ pub(crate) mod prelude {
         Check, Context, Control, Mappings, Owner, Remediation, Severity, SrmArea, Trigger,
     };
     pub use crate::frameworks::Cis;
+    pub use crate::json::InputError;
     pub use crate::params::{ParamKind, ParamSpec, Params};
     pub use crate::resource::{section, Resource, ResourceType};
     pub use crate::verdict::{Outcome, Verdict};
