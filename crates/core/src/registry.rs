@@ -10,6 +10,7 @@ pub static CONTROLS: &[&Control] = &[
     &cloudfront::access_logging::CONTROL,
     &cloudfront::waf_associated::CONTROL,
     &ec2::restricted_ssh::CONTROL,
+    &route53::query_logging::CONTROL,
     &s3::public_read::CONTROL,
 ];
 

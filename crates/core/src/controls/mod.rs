@@ -2,6 +2,7 @@
 
 pub mod cloudfront;
 pub mod ec2;
+pub mod route53;
 pub mod s3;
 mod waf;
 
