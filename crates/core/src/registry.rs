@@ -9,6 +9,7 @@ pub static CONTROLS: &[&Control] = &[
     &cloudfront::viewer_https::CONTROL,
     &cloudfront::access_logging::CONTROL,
     &cloudfront::waf_associated::CONTROL,
+    &cloudwatch::log_retention::CONTROL,
     &ec2::restricted_ssh::CONTROL,
     &route53::query_logging::CONTROL,
     &s3::public_read::CONTROL,

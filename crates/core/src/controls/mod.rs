@@ -1,6 +1,7 @@
 //! The controls, one file each, grouped by service.
 
 pub mod cloudfront;
+pub mod cloudwatch;
 pub mod ec2;
 pub mod route53;
 pub mod s3;
