@@ -5,6 +5,8 @@ use crate::controls::*;
 
 /// Every control, in id order.
 pub static CONTROLS: &[&Control] = &[
+    &apigateway::execution_logging::CONTROL,
+    &apigateway::waf_associated::CONTROL,
     &cloudfront::default_root_object::CONTROL,
     &cloudfront::viewer_https::CONTROL,
     &cloudfront::access_logging::CONTROL,

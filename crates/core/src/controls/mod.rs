@@ -1,5 +1,6 @@
 //! The controls, one file each, grouped by service.
 
+pub mod apigateway;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod ec2;
