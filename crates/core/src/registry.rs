@@ -15,6 +15,8 @@ pub static CONTROLS: &[&Control] = &[
     &ec2::restricted_ssh::CONTROL,
     &route53::query_logging::CONTROL,
     &s3::public_read::CONTROL,
+    &sns::kms_encryption::CONTROL,
+    &sqs::encryption_at_rest::CONTROL,
 ];
 
 /// Finds a control by id, case-insensitively.

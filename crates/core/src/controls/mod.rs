@@ -6,6 +6,8 @@ pub mod cloudwatch;
 pub mod ec2;
 pub mod route53;
 pub mod s3;
+pub mod sns;
+pub mod sqs;
 mod waf;
 
 /// What every control file needs.
