@@ -5,7 +5,15 @@ use crate::controls::*;
 
 /// Every control, in id order.
 pub static CONTROLS: &[&Control] = &[
+    &apigateway::execution_logging::CONTROL,
+    &apigateway::waf_associated::CONTROL,
+    &cloudfront::default_root_object::CONTROL,
+    &cloudfront::viewer_https::CONTROL,
+    &cloudfront::access_logging::CONTROL,
+    &cloudfront::waf_associated::CONTROL,
+    &cloudwatch::log_retention::CONTROL,
     &ec2::restricted_ssh::CONTROL,
+    &route53::query_logging::CONTROL,
     &s3::public_read::CONTROL,
     &s3::public_write::CONTROL,
     &s3::default_encryption::CONTROL,
@@ -14,6 +22,8 @@ pub static CONTROLS: &[&Control] = &[
     &s3::bucket_public_access_block::CONTROL,
     &s3::access_logging::CONTROL,
     &s3::versioning::CONTROL,
+    &sns::kms_encryption::CONTROL,
+    &sqs::encryption_at_rest::CONTROL,
 ];
 
 /// Finds a control by id, case-insensitively.

@@ -1,7 +1,14 @@
 //! The controls, one file each, grouped by service.
 
+pub mod apigateway;
+pub mod cloudfront;
+pub mod cloudwatch;
 pub mod ec2;
+pub mod route53;
 pub mod s3;
+pub mod sns;
+pub mod sqs;
+mod waf;
 
 /// What every control file needs.
 #[allow(unused_imports)]
@@ -10,6 +17,7 @@ pub(crate) mod prelude {
         Check, Context, Control, Mappings, Owner, Remediation, Severity, SrmArea, Trigger,
     };
     pub use crate::frameworks::Cis;
+    pub use crate::json::InputError;
     pub use crate::params::{ParamKind, ParamSpec, Params};
     pub use crate::resource::{section, Resource, ResourceType};
     pub use crate::verdict::{Outcome, Verdict};

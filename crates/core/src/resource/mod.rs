@@ -9,8 +9,13 @@ use std::fmt;
 use crate::item::ConfigurationItem;
 use crate::json::InputError;
 
+pub mod apigateway;
+pub mod cloudfront;
 pub mod ec2;
 pub mod iam;
+pub mod logs;
+pub mod messaging;
+pub mod route53;
 pub mod s3;
 
 /// A part of a view decoded on its own: a bad section fails only the controls that read it.
@@ -19,6 +24,27 @@ pub type Section<T> = Result<T, InputError>;
 /// Reads a section, turning its decoding error into the control's error.
 pub fn section<T>(section: &Section<T>) -> Result<&T, InputError> {
     section.as_ref().map_err(Clone::clone)
+}
+
+/// A string field trimmed, with blank values (`""`, `" "`) read as absent.
+pub(crate) fn non_blank(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// A minimal item for view tests: `configuration` is JSON text.
+#[cfg(test)]
+pub(crate) fn test_item(
+    resource_type: &str,
+    resource_id: &str,
+    configuration: &str,
+) -> ConfigurationItem {
+    let text = format!(
+        r#"{{"resourceType":"{resource_type}","resourceId":"{resource_id}","configuration":{configuration}}}"#
+    );
+    match ConfigurationItem::parse(&text) {
+        Ok(item) => item,
+        Err(e) => panic!("test item does not parse: {e}"),
+    }
 }
 
 /// The typed view of one configuration item.
@@ -37,6 +63,13 @@ pub enum Resource {
     IamUser(iam::Principal),
     IamRole(iam::Principal),
     IamGroup(iam::Principal),
+    CloudFrontDistribution(cloudfront::Distribution),
+    Route53HostedZone(route53::HostedZone),
+    LogsLogGroup(logs::LogGroup),
+    ApiGatewayStage(apigateway::RestStage),
+    ApiGatewayV2Stage(apigateway::V2Stage),
+    SnsTopic(messaging::Topic),
+    SqsQueue(messaging::Queue),
     /// A type without a typed view (no control reads it).
     Unmodelled,
 }
@@ -61,6 +94,21 @@ impl Resource {
             ResourceType::IamUser => Resource::IamUser(iam::Principal::from_item(item)?),
             ResourceType::IamRole => Resource::IamRole(iam::Principal::from_item(item)?),
             ResourceType::IamGroup => Resource::IamGroup(iam::Principal::from_item(item)?),
+            ResourceType::CloudFrontDistribution => {
+                Resource::CloudFrontDistribution(cloudfront::Distribution::from_item(item)?)
+            }
+            ResourceType::Route53HostedZone => {
+                Resource::Route53HostedZone(route53::HostedZone::from_item(item)?)
+            }
+            ResourceType::LogsLogGroup => Resource::LogsLogGroup(logs::LogGroup::from_item(item)?),
+            ResourceType::ApiGatewayStage => {
+                Resource::ApiGatewayStage(apigateway::RestStage::from_item(item)?)
+            }
+            ResourceType::ApiGatewayV2Stage => {
+                Resource::ApiGatewayV2Stage(apigateway::V2Stage::from_item(item)?)
+            }
+            ResourceType::SnsTopic => Resource::SnsTopic(messaging::Topic::from_item(item)?),
+            ResourceType::SqsQueue => Resource::SqsQueue(messaging::Queue::from_item(item)?),
             _ => Resource::Unmodelled,
         })
     }

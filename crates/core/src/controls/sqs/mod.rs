@@ -1,0 +1,1 @@
+pub mod encryption_at_rest;
