@@ -11,6 +11,7 @@ use crate::json::InputError;
 
 pub mod ec2;
 pub mod iam;
+pub mod kms;
 pub mod s3;
 
 /// A part of a view decoded on its own: a bad section fails only the controls that read it.
@@ -34,6 +35,7 @@ pub enum Resource {
     IamUser(iam::Principal),
     IamRole(iam::Principal),
     IamGroup(iam::Principal),
+    KmsKey(kms::Key),
     /// A type without a typed view (no control reads it).
     Unmodelled,
 }
@@ -58,6 +60,7 @@ impl Resource {
             ResourceType::IamUser => Resource::IamUser(iam::Principal::from_item(item)?),
             ResourceType::IamRole => Resource::IamRole(iam::Principal::from_item(item)?),
             ResourceType::IamGroup => Resource::IamGroup(iam::Principal::from_item(item)?),
+            ResourceType::KmsKey => Resource::KmsKey(kms::Key::from_item(item)?),
             _ => Resource::Unmodelled,
         })
     }
