@@ -4,7 +4,14 @@ use crate::control::Control;
 use crate::controls::*;
 
 /// Every control, in id order.
-pub static CONTROLS: &[&Control] = &[&ec2::restricted_ssh::CONTROL, &s3::public_read::CONTROL];
+pub static CONTROLS: &[&Control] = &[
+    &ec2::restricted_ssh::CONTROL,
+    &iam::no_full_admin_policy::CONTROL,
+    &iam::users_without_policies::CONTROL,
+    &iam::no_service_wildcard_actions::CONTROL,
+    &iam::trust_policy_not_open::CONTROL,
+    &s3::public_read::CONTROL,
+];
 
 /// Finds a control by id, case-insensitively.
 pub fn find(id: &str) -> Option<&'static Control> {
