@@ -10,6 +10,10 @@ pub static CONTROLS: &[&Control] = &[
     &iam::users_without_policies::CONTROL,
     &iam::no_service_wildcard_actions::CONTROL,
     &iam::trust_policy_not_open::CONTROL,
+    &kms::customer_policy_no_decrypt_all_keys::CONTROL,
+    &kms::inline_policy_no_decrypt_all_keys::CONTROL,
+    &kms::key_not_pending_deletion::CONTROL,
+    &kms::key_rotation_enabled::CONTROL,
     &s3::public_read::CONTROL,
 ];
 

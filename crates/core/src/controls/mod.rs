@@ -2,6 +2,7 @@
 
 pub mod ec2;
 pub mod iam;
+pub mod kms;
 pub mod s3;
 
 /// What every control file needs.
