@@ -158,20 +158,45 @@ impl Condition {
     /// (for an Allow statement). `…IfExists` lets requests without the key through, and
     /// `ForAllValues:` lets requests with an empty key through, so neither pins anything.
     pub fn pins_fixed_values(&self) -> bool {
+        match self.positive_operator() {
+            Some(op) => {
+                matches!(
+                    op.as_str(),
+                    "stringequals"
+                        | "stringequalsignorecase"
+                        | "stringlike"
+                        | "arnequals"
+                        | "arnlike"
+                        | "ipaddress"
+                ) && self.has_fixed_values(op == "ipaddress")
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the clause is a positive string or ARN match (`StringEquals`, `StringLike`,
+    /// `ArnLike`…, not `…IfExists` or `ForAllValues:`) whose values are all `accepted`: for keys
+    /// where a value with a wildcard can still pin something (an account inside an ARN, an
+    /// organization at the start of an org path, a repository in an OIDC subject).
+    pub fn pins_values(&self, accepted: impl Fn(&str) -> bool) -> bool {
+        self.positive_operator().is_some_and(|op| {
+            matches!(
+                op.as_str(),
+                "stringequals" | "stringequalsignorecase" | "stringlike" | "arnequals" | "arnlike"
+            )
+        }) && !self.values.is_empty()
+            && self.values.iter().all(|v| accepted(v))
+    }
+
+    /// The operator, lower-cased and without `ForAnyValue:`; `None` for the variants that let
+    /// requests without the key through (`…IfExists`) or with an empty key (`ForAllValues:`).
+    fn positive_operator(&self) -> Option<String> {
         let op = self.operator.to_ascii_lowercase();
         let op = op.strip_prefix("foranyvalue:").unwrap_or(&op);
         if op.starts_with("forallvalues:") || op.ends_with("ifexists") {
-            return false;
+            return None;
         }
-        matches!(
-            op,
-            "stringequals"
-                | "stringequalsignorecase"
-                | "stringlike"
-                | "arnequals"
-                | "arnlike"
-                | "ipaddress"
-        ) && self.has_fixed_values(op == "ipaddress")
+        Some(op.to_string())
     }
 
     /// Whether a Deny statement with this clause denies every request whose key is *not* one
@@ -519,6 +544,26 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["111122223333"]
         );
+    }
+
+    #[test]
+    fn pinned_values_need_a_positive_operator() {
+        let doc = PolicyDocument::parse(
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{
+                "ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/ci-*"},
+                "StringLikeIfExists":{"aws:SourceArn":"arn:aws:iam::111122223333:role/x"},
+                "ForAllValues:StringLike":{"aws:PrincipalOrgPaths":"o-abc/*"},
+                "StringNotLike":{"aws:userid":"AROA*"}}}}"#,
+        )
+        .unwrap();
+        let pinned: Vec<&str> = doc.statements[0]
+            .conditions
+            .iter()
+            .filter(|c| c.pins_values(|v| v.starts_with("arn:aws:iam::111122223333:")))
+            .map(|c| c.key.as_str())
+            .collect();
+        assert_eq!(pinned, ["aws:PrincipalArn"]);
+        assert!(!doc.statements[0].conditions[0].pins_fixed_values());
     }
 
     #[test]

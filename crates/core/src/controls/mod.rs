@@ -4,6 +4,8 @@ pub mod apigateway;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod ec2;
+pub mod iam;
+pub mod kms;
 pub mod route53;
 pub mod s3;
 pub mod sns;

@@ -13,6 +13,7 @@ pub mod apigateway;
 pub mod cloudfront;
 pub mod ec2;
 pub mod iam;
+pub mod kms;
 pub mod logs;
 pub mod messaging;
 pub mod route53;
@@ -70,6 +71,7 @@ pub enum Resource {
     ApiGatewayV2Stage(apigateway::V2Stage),
     SnsTopic(messaging::Topic),
     SqsQueue(messaging::Queue),
+    KmsKey(kms::Key),
     /// A type without a typed view (no control reads it).
     Unmodelled,
 }
@@ -109,6 +111,7 @@ impl Resource {
             }
             ResourceType::SnsTopic => Resource::SnsTopic(messaging::Topic::from_item(item)?),
             ResourceType::SqsQueue => Resource::SqsQueue(messaging::Queue::from_item(item)?),
+            ResourceType::KmsKey => Resource::KmsKey(kms::Key::from_item(item)?),
             _ => Resource::Unmodelled,
         })
     }
