@@ -4,7 +4,11 @@ use crate::control::Control;
 use crate::controls::*;
 
 /// Every control, in id order.
-pub static CONTROLS: &[&Control] = &[&ec2::restricted_ssh::CONTROL, &s3::public_read::CONTROL];
+pub static CONTROLS: &[&Control] = &[
+    &ec2::default_security_group_closed::CONTROL,
+    &ec2::restricted_ssh::CONTROL,
+    &s3::public_read::CONTROL,
+];
 
 /// Finds a control by id, case-insensitively.
 pub fn find(id: &str) -> Option<&'static Control> {
