@@ -6,6 +6,7 @@ use crate::controls::*;
 /// Every control, in id order.
 pub static CONTROLS: &[&Control] = &[
     &ec2::default_security_group_closed::CONTROL,
+    &ec2::attached_volume_encrypted::CONTROL,
     &ec2::restricted_ssh::CONTROL,
     &s3::public_read::CONTROL,
 ];
