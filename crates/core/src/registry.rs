@@ -7,6 +7,8 @@ use crate::controls::*;
 pub static CONTROLS: &[&Control] = &[
     &ec2::default_security_group_closed::CONTROL,
     &ec2::attached_volume_encrypted::CONTROL,
+    &ec2::imdsv2_required::CONTROL,
+    &ec2::no_public_ipv4::CONTROL,
     &ec2::restricted_ssh::CONTROL,
     &s3::public_read::CONTROL,
 ];

@@ -1,5 +1,8 @@
+mod instances;
 mod world_ports;
 
 pub mod attached_volume_encrypted;
 pub mod default_security_group_closed;
+pub mod imdsv2_required;
+pub mod no_public_ipv4;
 pub mod restricted_ssh;
