@@ -10,6 +10,8 @@ pub static CONTROLS: &[&Control] = &[
     &ec2::imdsv2_required::CONTROL,
     &ec2::no_public_ipv4::CONTROL,
     &ec2::restricted_ssh::CONTROL,
+    &ec2::restricted_rdp::CONTROL,
+    &ec2::restricted_high_risk_ports::CONTROL,
     &s3::public_read::CONTROL,
 ];
 

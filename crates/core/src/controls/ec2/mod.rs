@@ -5,4 +5,6 @@ pub mod attached_volume_encrypted;
 pub mod default_security_group_closed;
 pub mod imdsv2_required;
 pub mod no_public_ipv4;
+pub mod restricted_high_risk_ports;
+pub mod restricted_rdp;
 pub mod restricted_ssh;
