@@ -11,6 +11,7 @@ pub static CONTROLS: &[&Control] = &[
     &ec2::no_public_ipv4::CONTROL,
     &ec2::restricted_ssh::CONTROL,
     &ec2::restricted_rdp::CONTROL,
+    &ec2::authorized_world_ports::CONTROL,
     &ec2::restricted_high_risk_ports::CONTROL,
     &s3::public_read::CONTROL,
 ];

@@ -2,6 +2,7 @@ mod instances;
 mod world_ports;
 
 pub mod attached_volume_encrypted;
+pub mod authorized_world_ports;
 pub mod default_security_group_closed;
 pub mod imdsv2_required;
 pub mod no_public_ipv4;
