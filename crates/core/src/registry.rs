@@ -13,6 +13,7 @@ pub static CONTROLS: &[&Control] = &[
     &ec2::restricted_rdp::CONTROL,
     &ec2::authorized_world_ports::CONTROL,
     &ec2::restricted_high_risk_ports::CONTROL,
+    &ec2::nacl_no_world_ssh_rdp::CONTROL,
     &s3::public_read::CONTROL,
 ];
 
