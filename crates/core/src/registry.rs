@@ -15,6 +15,7 @@ pub static CONTROLS: &[&Control] = &[
     &ec2::restricted_high_risk_ports::CONTROL,
     &ec2::nacl_no_world_ssh_rdp::CONTROL,
     &s3::public_read::CONTROL,
+    &ssm::patch_compliance::CONTROL,
 ];
 
 /// Finds a control by id, case-insensitively.

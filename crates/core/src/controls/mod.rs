@@ -2,6 +2,7 @@
 
 pub mod ec2;
 pub mod s3;
+pub mod ssm;
 
 /// What every control file needs.
 #[allow(unused_imports)]

@@ -12,6 +12,7 @@ use crate::json::InputError;
 pub mod ec2;
 pub mod iam;
 pub mod s3;
+pub mod ssm;
 
 /// A part of a view decoded on its own: a bad section fails only the controls that read it.
 pub type Section<T> = Result<T, InputError>;
@@ -34,6 +35,7 @@ pub enum Resource {
     IamUser(iam::Principal),
     IamRole(iam::Principal),
     IamGroup(iam::Principal),
+    SsmPatchCompliance(ssm::PatchCompliance),
     /// A type without a typed view (no control reads it).
     Unmodelled,
 }
@@ -58,6 +60,9 @@ impl Resource {
             ResourceType::IamUser => Resource::IamUser(iam::Principal::from_item(item)?),
             ResourceType::IamRole => Resource::IamRole(iam::Principal::from_item(item)?),
             ResourceType::IamGroup => Resource::IamGroup(iam::Principal::from_item(item)?),
+            ResourceType::SsmPatchCompliance => {
+                Resource::SsmPatchCompliance(ssm::PatchCompliance::from_item(item)?)
+            }
             _ => Resource::Unmodelled,
         })
     }
