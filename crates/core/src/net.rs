@@ -38,6 +38,48 @@ impl Cidr {
             _ => false,
         }
     }
+
+    /// The first and last address of the block (IPv4 addresses as their 32-bit value).
+    fn span(&self) -> (u128, u128) {
+        match *self {
+            Cidr::V4 { addr, prefix } => {
+                let first = mask32(addr, prefix);
+                let last = first | !mask32(u32::MAX, prefix);
+                (u128::from(first), u128::from(last))
+            }
+            Cidr::V6 { addr, prefix } => {
+                let first = mask128(addr, prefix);
+                (first, first | !mask128(u128::MAX, prefix))
+            }
+        }
+    }
+
+    /// Whether every address of `self` lies in the union of `blocks` (blocks of the other
+    /// address family are ignored). Unlike [`Cidr::contains`], several blocks may share the work:
+    /// `0.0.0.0/1` and `128.0.0.0/1` together cover `0.0.0.0/0`.
+    pub fn is_covered_by(&self, blocks: &[Cidr]) -> bool {
+        let v6 = matches!(self, Cidr::V6 { .. });
+        let mut spans: Vec<(u128, u128)> = blocks
+            .iter()
+            .filter(|b| matches!(b, Cidr::V6 { .. }) == v6)
+            .map(Cidr::span)
+            .collect();
+        spans.sort_unstable();
+        let (first, last) = self.span();
+        let mut next = first;
+        for (start, end) in spans {
+            if start > next {
+                break;
+            }
+            if end >= next {
+                match end.checked_add(1) {
+                    Some(after) if after <= last => next = after,
+                    _ => return true,
+                }
+            }
+        }
+        false
+    }
 }
 
 fn mask32(addr: u32, prefix: u8) -> u32 {
@@ -175,6 +217,35 @@ impl PortRange {
 
     pub fn is_all(&self) -> bool {
         *self == PortRange::ALL
+    }
+
+    /// The parts of `self` that no range of `allowed` covers, in order.
+    pub fn uncovered_by(&self, allowed: &[PortRange]) -> Vec<PortRange> {
+        let mut sorted = allowed.to_vec();
+        sorted.sort_unstable();
+        let mut gaps = Vec::new();
+        // The first port not yet accounted for; `None` once the whole range is.
+        let mut next = Some(self.from);
+        for range in sorted {
+            let Some(from) = next else { break };
+            if range.to < from {
+                continue;
+            }
+            if range.from > self.to {
+                break;
+            }
+            if range.from > from {
+                gaps.push(PortRange {
+                    from,
+                    to: range.from - 1,
+                });
+            }
+            next = range.to.checked_add(1).filter(|p| *p <= self.to);
+        }
+        if let Some(from) = next {
+            gaps.push(PortRange { from, to: self.to });
+        }
+        gaps
     }
 
     /// A port range from the `fromPort`/`toPort` pair of a rule: absent or `-1` means every port,
@@ -323,7 +394,62 @@ mod tests {
         assert!(parse_port_list("65536").is_err());
     }
 
+    #[test]
+    fn uncovered_ports() {
+        let r = |from, to| PortRange { from, to };
+        let allowed = [r(80, 80), r(443, 443)];
+        assert_eq!(r(80, 80).uncovered_by(&allowed), vec![]);
+        assert_eq!(r(80, 443).uncovered_by(&allowed), vec![r(81, 442)]);
+        assert_eq!(
+            PortRange::ALL.uncovered_by(&allowed),
+            vec![r(0, 79), r(81, 442), r(444, 65535)]
+        );
+        assert_eq!(r(90, 150).uncovered_by(&[r(101, 200), r(80, 100)]), vec![]);
+        assert_eq!(PortRange::ALL.uncovered_by(&[PortRange::ALL]), vec![]);
+        assert_eq!(r(22, 22).uncovered_by(&[]), vec![r(22, 22)]);
+    }
+
+    #[test]
+    fn coverage_by_several_blocks() {
+        let world = cidr("0.0.0.0/0");
+        assert!(world.is_covered_by(&[cidr("0.0.0.0/1"), cidr("128.0.0.0/1")]));
+        assert!(!world.is_covered_by(&[cidr("0.0.0.0/1"), cidr("192.0.0.0/2")]));
+        assert!(world.is_covered_by(&[cidr("11.0.0.0/0")]));
+        assert!(!world.is_covered_by(&[cidr("::/0")]));
+        assert!(cidr("::/0").is_covered_by(&[cidr("::/1"), cidr("8000::/1")]));
+        assert!(!cidr("::/0").is_covered_by(&[cidr("::/1")]));
+        assert!(cidr("10.1.0.0/16").is_covered_by(&[cidr("10.0.0.0/8")]));
+        assert!(!cidr("10.1.0.0/16").is_covered_by(&[]));
+    }
+
     proptest! {
+        #[test]
+        fn uncovered_ports_are_exactly_the_ports_no_range_allows(
+            from: u16,
+            width in 0u16..300,
+            allowed in proptest::collection::vec((0u16..=65535, 0u16..200), 0..6),
+        ) {
+            let range = PortRange { from, to: from.saturating_add(width) };
+            let allowed: Vec<PortRange> = allowed
+                .iter()
+                .map(|&(a, w)| PortRange { from: a, to: a.saturating_add(w) })
+                .collect();
+            let gaps = range.uncovered_by(&allowed);
+            for port in range.from..=range.to {
+                let is_allowed = allowed.iter().any(|r| r.contains(port));
+                let in_gap = gaps.iter().any(|g| g.contains(port));
+                prop_assert_eq!(is_allowed, !in_gap, "port {}", port);
+            }
+            prop_assert!(gaps.iter().all(|g| g.within(&range)));
+        }
+
+        #[test]
+        fn coverage_agrees_with_containment_of_one_block(a: u32, p in 0u8..=32, b: u32, q in 0u8..=32) {
+            let outer = Cidr::V4 { addr: a, prefix: p };
+            let inner = Cidr::V4 { addr: b, prefix: q };
+            prop_assert_eq!(inner.is_covered_by(&[outer]), outer.contains(&inner));
+        }
+
         #[test]
         fn any_zero_prefix_v4_is_world(a: u32) {
             let text = format!("{}/0", Ipv4Addr::from(a));

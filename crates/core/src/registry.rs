@@ -12,7 +12,15 @@ pub static CONTROLS: &[&Control] = &[
     &cloudfront::access_logging::CONTROL,
     &cloudfront::waf_associated::CONTROL,
     &cloudwatch::log_retention::CONTROL,
+    &ec2::default_security_group_closed::CONTROL,
+    &ec2::attached_volume_encrypted::CONTROL,
+    &ec2::imdsv2_required::CONTROL,
+    &ec2::no_public_ipv4::CONTROL,
     &ec2::restricted_ssh::CONTROL,
+    &ec2::restricted_rdp::CONTROL,
+    &ec2::authorized_world_ports::CONTROL,
+    &ec2::restricted_high_risk_ports::CONTROL,
+    &ec2::nacl_no_world_ssh_rdp::CONTROL,
     &iam::no_full_admin_policy::CONTROL,
     &iam::users_without_policies::CONTROL,
     &iam::no_service_wildcard_actions::CONTROL,
@@ -32,6 +40,7 @@ pub static CONTROLS: &[&Control] = &[
     &s3::versioning::CONTROL,
     &sns::kms_encryption::CONTROL,
     &sqs::encryption_at_rest::CONTROL,
+    &ssm::patch_compliance::CONTROL,
 ];
 
 /// Finds a control by id, case-insensitively.

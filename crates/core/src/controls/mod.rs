@@ -10,6 +10,7 @@ pub mod route53;
 pub mod s3;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
 mod waf;
 
 /// What every control file needs.

@@ -32,9 +32,10 @@ pub struct Permission {
     pub ports: PortRange,
     /// IPv4 and IPv6 sources (or destinations, for egress).
     pub cidrs: Vec<Cidr>,
-    /// Other security groups referenced.
-    pub group_pairs: usize,
-    pub prefix_lists: usize,
+    /// Other security groups referenced, by id (else `account/name`).
+    pub group_pairs: Vec<String>,
+    /// Managed prefix lists referenced, by id.
+    pub prefix_lists: Vec<String>,
 }
 
 impl Permission {
@@ -59,7 +60,33 @@ impl Permission {
 
     /// Whether any rule content exists (a permission with no source at all is inert).
     pub fn has_sources(&self) -> bool {
-        !self.cidrs.is_empty() || self.group_pairs > 0 || self.prefix_lists > 0
+        !self.cidrs.is_empty() || !self.group_pairs.is_empty() || !self.prefix_lists.is_empty()
+    }
+
+    /// Every source (or destination) as written: CIDRs, then security groups, then prefix lists.
+    pub fn peers(&self) -> Vec<String> {
+        self.cidrs
+            .iter()
+            .map(Cidr::to_string)
+            .chain(self.group_pairs.iter().cloned())
+            .chain(self.prefix_lists.iter().cloned())
+            .collect()
+    }
+
+    /// `ingress tcp/0-65535 from sg-6fbb3807 (ipPermissions[1])`,
+    /// `egress all traffic to 0.0.0.0/0 (ipPermissionsEgress[0])`.
+    pub fn describe(&self) -> String {
+        let (direction, preposition) = if self.location.starts_with("ipPermissionsEgress") {
+            ("egress", "to")
+        } else {
+            ("ingress", "from")
+        };
+        format!(
+            "{direction} {} {preposition} {} ({})",
+            self.traffic(),
+            self.peers().join(", "),
+            self.location
+        )
     }
 }
 
@@ -82,8 +109,38 @@ struct RawPermission {
     ip_ranges: Option<Vec<RawRange>>,
     ipv4_ranges: Option<Vec<RawRange>>,
     ipv6_ranges: Option<Vec<RawRange>>,
-    user_id_group_pairs: Option<Vec<serde::de::IgnoredAny>>,
-    prefix_list_ids: Option<Vec<serde::de::IgnoredAny>>,
+    user_id_group_pairs: Option<Vec<RawGroupPair>>,
+    prefix_list_ids: Option<Vec<RawPrefixList>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawGroupPair {
+    #[serde(alias = "GroupId")]
+    group_id: Option<String>,
+    #[serde(alias = "GroupName")]
+    group_name: Option<String>,
+    #[serde(alias = "UserId")]
+    user_id: Option<String>,
+}
+
+impl RawGroupPair {
+    /// The group id, else `account/name` (EC2-Classic and cross-account pairs may lack an id).
+    fn name(self) -> String {
+        match (self.group_id, self.group_name, self.user_id) {
+            (Some(id), _, _) if !id.is_empty() => id,
+            (_, Some(name), Some(user)) => format!("{user}/{name}"),
+            (_, Some(name), None) => name,
+            _ => "a security group".to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawPrefixList {
+    #[serde(alias = "PrefixListId")]
+    prefix_list_id: Option<String>,
 }
 
 /// A range written as a bare string (legacy `ipRanges`) or an object (`{"cidrIp": …}`).
@@ -153,8 +210,18 @@ fn permissions(raw: Vec<RawPermission>, field: &str) -> Result<Vec<Permission>, 
                 protocol,
                 ports,
                 cidrs,
-                group_pairs: p.user_id_group_pairs.map_or(0, |v| v.len()),
-                prefix_lists: p.prefix_list_ids.map_or(0, |v| v.len()),
+                group_pairs: p
+                    .user_id_group_pairs
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(RawGroupPair::name)
+                    .collect(),
+                prefix_lists: p
+                    .prefix_list_ids
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|l| l.prefix_list_id.unwrap_or_else(|| "a prefix list".into()))
+                    .collect(),
             })
         })
         .collect()
@@ -176,6 +243,11 @@ impl SecurityGroup {
                 "ipPermissionsEgress",
             )?,
         })
+    }
+
+    /// Whether this is a VPC's default security group (its name is always `default`).
+    pub fn is_default(&self) -> bool {
+        self.group_name.as_deref() == Some("default")
     }
 
     /// Ingress permissions open to the world that let `protocol` reach `port`, described as
@@ -213,7 +285,8 @@ pub fn describe_world_permission(p: &Permission) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Volume {
     pub volume_id: String,
-    pub encrypted: bool,
+    /// `configuration.encrypted`; `None` when the item does not say (older items).
+    pub encrypted: Option<bool>,
     pub kms_key_id: Option<String>,
     /// Instances the volume is attached to.
     pub attached_to: Vec<String>,
@@ -268,7 +341,7 @@ impl Volume {
                 .volume_id
                 .or_else(|| item.resource_id.clone())
                 .unwrap_or_default(),
-            encrypted: raw.encrypted.is_some_and(|f| f.0),
+            encrypted: raw.encrypted.map(|f| f.0),
             kms_key_id: raw.kms_key_id.filter(|k| !k.is_empty()),
             attached_to: raw
                 .attachments
@@ -280,6 +353,12 @@ impl Volume {
             state: raw.state.map(|s| s.0),
         })
     }
+
+    /// Attached to an instance: an attachment that is not `detached`, or the state `in-use`
+    /// (older items may carry the state without the attachment list).
+    pub fn is_attached(&self) -> bool {
+        !self.attached_to.is_empty() || self.state.as_deref() == Some("in-use")
+    }
 }
 
 // ---- instances --------------------------------------------------------------------------------
@@ -290,10 +369,8 @@ pub struct Instance {
     pub instance_id: String,
     /// `running`, `stopped`, `terminated`…
     pub state: Option<String>,
-    /// `metadataOptions.httpTokens`: `required` (IMDSv2 only) or `optional`.
-    pub http_tokens: Option<String>,
-    /// `metadataOptions.httpEndpoint`: `enabled` or `disabled`.
-    pub http_endpoint: Option<String>,
+    /// `metadataOptions`; `None` when the item has no such object (items from before 2020).
+    pub metadata_options: Option<MetadataOptions>,
     /// Public IPv4 addresses and where they were found.
     pub public_ips: Vec<(String, String)>,
 }
@@ -303,16 +380,22 @@ pub struct Instance {
 struct RawInstance {
     instance_id: Option<String>,
     state: Option<StateValue>,
-    metadata_options: Present<RawMetadataOptions>,
+    #[serde(alias = "MetadataOptions")]
+    metadata_options: Present<MetadataOptions>,
     public_ip_address: Option<String>,
     network_interfaces: Option<Vec<RawInterface>>,
 }
 
-#[derive(Deserialize, Default)]
+/// The instance metadata service settings (`metadataOptions`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-struct RawMetadataOptions {
-    http_tokens: Option<String>,
-    http_endpoint: Option<String>,
+pub struct MetadataOptions {
+    /// `required` (IMDSv2 only) or `optional`.
+    #[serde(alias = "HttpTokens")]
+    pub http_tokens: Option<String>,
+    /// `enabled` or `disabled`.
+    #[serde(alias = "HttpEndpoint")]
+    pub http_endpoint: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -368,17 +451,22 @@ impl Instance {
                 );
             }
         }
-        let options = raw.metadata_options.0.unwrap_or_default();
         Ok(Instance {
             instance_id: raw
                 .instance_id
                 .or_else(|| item.resource_id.clone())
                 .unwrap_or_default(),
             state: raw.state.map(|s| s.0).filter(|s| !s.is_empty()),
-            http_tokens: options.http_tokens,
-            http_endpoint: options.http_endpoint,
+            metadata_options: raw.metadata_options.0,
             public_ips,
         })
+    }
+
+    /// Terminated instances are gone for good; what remains of their item judges nothing.
+    pub fn is_terminated(&self) -> bool {
+        self.state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("terminated"))
     }
 }
 
@@ -395,6 +483,8 @@ pub struct NetworkAcl {
 /// One network ACL entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AclEntry {
+    /// Where it sits in the item, e.g. `entries[2]`.
+    pub location: String,
     pub rule_number: i64,
     pub egress: bool,
     pub allow: bool,
@@ -473,6 +563,7 @@ impl NetworkAcl {
                     })
                     .transpose()?;
                 Ok(AclEntry {
+                    location: format!("entries[{i}]"),
                     rule_number: e.rule_number.and_then(Number::as_i64).unwrap_or(i64::MAX),
                     egress: e.egress.is_some_and(|f| f.0),
                     allow: e
@@ -537,6 +628,72 @@ mod tests {
         assert_eq!(err.path, "configuration.ipPermissions[0].fromPort");
         let err = sg(r#"{"ipPermissions":[{"ipProtocol":"bogus"}]}"#).unwrap_err();
         assert_eq!(err.path, "configuration.ipPermissions[0].ipProtocol");
+    }
+
+    #[test]
+    fn sources_are_named_for_annotations() {
+        let g = sg(r#"{"groupName":"default","ipPermissions":[{"ipProtocol":"-1","userIdGroupPairs":[{"userId":"111122223333","groupId":"sg-1"}],"ipRanges":[]},
+                        {"ipProtocol":"tcp","fromPort":443,"toPort":443,"userIdGroupPairs":[{"userId":"amazon-elb","groupName":"amazon-elb-sg"}],"prefixListIds":[{"prefixListId":"pl-6da54004"}]},
+                        {"ipProtocol":"icmp","fromPort":-1,"toPort":-1}],
+                       "ipPermissionsEgress":[{"ipProtocol":"-1","ipv4Ranges":[{"cidrIp":"0.0.0.0/0"}]}]}"#)
+        .unwrap();
+        assert!(g.is_default());
+        assert_eq!(
+            g.ingress[0].describe(),
+            "ingress all traffic from sg-1 (ipPermissions[0])"
+        );
+        assert_eq!(
+            g.ingress[1].describe(),
+            "ingress tcp/443 from amazon-elb/amazon-elb-sg, pl-6da54004 (ipPermissions[1])"
+        );
+        assert!(!g.ingress[2].has_sources());
+        assert_eq!(
+            g.egress[0].describe(),
+            "egress all traffic to 0.0.0.0/0 (ipPermissionsEgress[0])"
+        );
+    }
+
+    #[test]
+    fn metadata_options_absent_null_or_pascal_case() {
+        let instance = |configuration: &str| {
+            let text = format!(
+                r#"{{"resourceType":"AWS::EC2::Instance","resourceId":"i-1","configuration":{configuration}}}"#
+            );
+            Instance::from_item(&ConfigurationItem::parse(&text).unwrap()).unwrap()
+        };
+        assert_eq!(instance("{}").metadata_options, None);
+        assert_eq!(
+            instance(r#"{"metadataOptions":null}"#).metadata_options,
+            None
+        );
+        let i = instance(
+            r#"{"MetadataOptions":{"HttpTokens":"required","HttpEndpoint":"enabled"},"state":{"code":48,"name":"terminated"}}"#,
+        );
+        assert_eq!(
+            i.metadata_options
+                .as_ref()
+                .and_then(|o| o.http_tokens.as_deref()),
+            Some("required")
+        );
+        assert!(i.is_terminated());
+    }
+
+    #[test]
+    fn volume_attachment_from_list_or_state() {
+        let volume = |configuration: &str| {
+            let text = format!(
+                r#"{{"resourceType":"AWS::EC2::Volume","resourceId":"vol-1","configuration":{configuration}}}"#
+            );
+            Volume::from_item(&ConfigurationItem::parse(&text).unwrap()).unwrap()
+        };
+        let v = volume(r#"{"state":{"value":"in-use"},"attachments":[],"encrypted":"true"}"#);
+        assert!(v.is_attached());
+        assert_eq!(v.encrypted, Some(true));
+        let v = volume(
+            r#"{"state":"available","attachments":[{"instanceId":"i-1","state":"detached"}]}"#,
+        );
+        assert!(!v.is_attached());
+        assert_eq!(v.encrypted, None);
     }
 
     #[test]

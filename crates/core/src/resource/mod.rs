@@ -18,6 +18,7 @@ pub mod logs;
 pub mod messaging;
 pub mod route53;
 pub mod s3;
+pub mod ssm;
 
 /// A part of a view decoded on its own: a bad section fails only the controls that read it.
 pub type Section<T> = Result<T, InputError>;
@@ -72,6 +73,7 @@ pub enum Resource {
     SnsTopic(messaging::Topic),
     SqsQueue(messaging::Queue),
     KmsKey(kms::Key),
+    SsmPatchCompliance(ssm::PatchCompliance),
     /// A type without a typed view (no control reads it).
     Unmodelled,
 }
@@ -112,6 +114,9 @@ impl Resource {
             ResourceType::SnsTopic => Resource::SnsTopic(messaging::Topic::from_item(item)?),
             ResourceType::SqsQueue => Resource::SqsQueue(messaging::Queue::from_item(item)?),
             ResourceType::KmsKey => Resource::KmsKey(kms::Key::from_item(item)?),
+            ResourceType::SsmPatchCompliance => {
+                Resource::SsmPatchCompliance(ssm::PatchCompliance::from_item(item)?)
+            }
             _ => Resource::Unmodelled,
         })
     }
