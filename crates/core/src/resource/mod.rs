@@ -10,7 +10,11 @@ use crate::item::ConfigurationItem;
 use crate::json::InputError;
 
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod eks;
 pub mod iam;
+pub mod lambda;
 pub mod s3;
 
 /// A part of a view decoded on its own: a bad section fails only the controls that read it.
@@ -34,6 +38,10 @@ pub enum Resource {
     IamUser(iam::Principal),
     IamRole(iam::Principal),
     IamGroup(iam::Principal),
+    LambdaFunction(lambda::Function),
+    EksCluster(eks::Cluster),
+    EcsTaskDefinition(ecs::TaskDefinition),
+    EcrRepository(ecr::Repository),
     /// A type without a typed view (no control reads it).
     Unmodelled,
 }
@@ -58,6 +66,16 @@ impl Resource {
             ResourceType::IamUser => Resource::IamUser(iam::Principal::from_item(item)?),
             ResourceType::IamRole => Resource::IamRole(iam::Principal::from_item(item)?),
             ResourceType::IamGroup => Resource::IamGroup(iam::Principal::from_item(item)?),
+            ResourceType::LambdaFunction => {
+                Resource::LambdaFunction(lambda::Function::from_item(item)?)
+            }
+            ResourceType::EksCluster => Resource::EksCluster(eks::Cluster::from_item(item)?),
+            ResourceType::EcsTaskDefinition => {
+                Resource::EcsTaskDefinition(ecs::TaskDefinition::from_item(item)?)
+            }
+            ResourceType::EcrRepository => {
+                Resource::EcrRepository(ecr::Repository::from_item(item)?)
+            }
             _ => Resource::Unmodelled,
         })
     }
