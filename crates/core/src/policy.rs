@@ -144,6 +144,15 @@ impl Condition {
     /// (for an Allow statement). `…IfExists` lets requests without the key through, and
     /// `ForAllValues:` lets requests with an empty key through, so neither pins anything.
     pub fn pins_fixed_values(&self) -> bool {
+        self.requires_match()
+            && self.has_fixed_values(self.operator.to_ascii_lowercase().ends_with("ipaddress"))
+    }
+
+    /// Whether an Allow with this clause only lets through requests whose key matches one of
+    /// the clause's values (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`, `IpAddress`,
+    /// also under `ForAnyValue:`), wildcards allowed. `…IfExists` and `ForAllValues:` let
+    /// requests without the key through, so they require nothing.
+    pub fn requires_match(&self) -> bool {
         let op = self.operator.to_ascii_lowercase();
         let op = op.strip_prefix("foranyvalue:").unwrap_or(&op);
         if op.starts_with("forallvalues:") || op.ends_with("ifexists") {
@@ -157,7 +166,7 @@ impl Condition {
                 | "arnequals"
                 | "arnlike"
                 | "ipaddress"
-        ) && self.has_fixed_values(op == "ipaddress")
+        )
     }
 
     /// Whether a Deny statement with this clause denies every request whose key is *not* one

@@ -4,7 +4,12 @@ use crate::control::Control;
 use crate::controls::*;
 
 /// Every control, in id order.
-pub static CONTROLS: &[&Control] = &[&ec2::restricted_ssh::CONTROL, &s3::public_read::CONTROL];
+pub static CONTROLS: &[&Control] = &[
+    &ec2::restricted_ssh::CONTROL,
+    &lambda::policy_not_public::CONTROL,
+    &lambda::supported_runtime::CONTROL,
+    &s3::public_read::CONTROL,
+];
 
 /// Finds a control by id, case-insensitively.
 pub fn find(id: &str) -> Option<&'static Control> {
