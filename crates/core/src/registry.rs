@@ -6,6 +6,10 @@ use crate::controls::*;
 /// Every control, in id order.
 pub static CONTROLS: &[&Control] = &[
     &ec2::restricted_ssh::CONTROL,
+    &eks::private_endpoint::CONTROL,
+    &eks::supported_version::CONTROL,
+    &eks::secrets_encrypted::CONTROL,
+    &eks::audit_logging::CONTROL,
     &lambda::policy_not_public::CONTROL,
     &lambda::supported_runtime::CONTROL,
     &s3::public_read::CONTROL,
