@@ -6,6 +6,9 @@ use crate::controls::*;
 /// Every control, in id order.
 pub static CONTROLS: &[&Control] = &[
     &ec2::restricted_ssh::CONTROL,
+    &ecs::non_privileged::CONTROL,
+    &ecs::read_only_root::CONTROL,
+    &ecs::no_environment_secrets::CONTROL,
     &eks::private_endpoint::CONTROL,
     &eks::supported_version::CONTROL,
     &eks::secrets_encrypted::CONTROL,

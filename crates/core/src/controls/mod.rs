@@ -1,6 +1,7 @@
 //! The controls, one file each, grouped by service.
 
 pub mod ec2;
+pub mod ecs;
 pub mod eks;
 pub mod lambda;
 pub mod s3;
