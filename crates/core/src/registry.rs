@@ -6,6 +6,8 @@ use crate::controls::*;
 /// Every control, in id order.
 pub static CONTROLS: &[&Control] = &[
     &ec2::restricted_ssh::CONTROL,
+    &ecr::scan_on_push::CONTROL,
+    &ecr::tag_immutability::CONTROL,
     &ecs::non_privileged::CONTROL,
     &ecs::read_only_root::CONTROL,
     &ecs::no_environment_secrets::CONTROL,

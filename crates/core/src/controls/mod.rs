@@ -1,6 +1,7 @@
 //! The controls, one file each, grouped by service.
 
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod eks;
 pub mod lambda;
