@@ -17,6 +17,7 @@ pub mod params;
 pub mod policy;
 pub mod registry;
 pub mod resource;
+pub mod secrets;
 pub mod timestamp;
 pub mod verdict;
 

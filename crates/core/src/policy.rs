@@ -158,20 +158,26 @@ impl Condition {
     /// (for an Allow statement). `…IfExists` lets requests without the key through, and
     /// `ForAllValues:` lets requests with an empty key through, so neither pins anything.
     pub fn pins_fixed_values(&self) -> bool {
-        match self.positive_operator() {
-            Some(op) => {
-                matches!(
-                    op.as_str(),
-                    "stringequals"
-                        | "stringequalsignorecase"
-                        | "stringlike"
-                        | "arnequals"
-                        | "arnlike"
-                        | "ipaddress"
-                ) && self.has_fixed_values(op == "ipaddress")
-            }
-            None => false,
-        }
+        self.requires_match()
+            && self.has_fixed_values(self.operator.to_ascii_lowercase().ends_with("ipaddress"))
+    }
+
+    /// Whether an Allow with this clause only lets through requests whose key matches one of
+    /// the clause's values (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`, `IpAddress`,
+    /// also under `ForAnyValue:`), wildcards allowed. `…IfExists` and `ForAllValues:` let
+    /// requests without the key through, so they require nothing.
+    pub fn requires_match(&self) -> bool {
+        self.positive_operator().is_some_and(|op| {
+            matches!(
+                op.as_str(),
+                "stringequals"
+                    | "stringequalsignorecase"
+                    | "stringlike"
+                    | "arnequals"
+                    | "arnlike"
+                    | "ipaddress"
+            )
+        })
     }
 
     /// Whether the clause is a positive string or ARN match (`StringEquals`, `StringLike`,

@@ -12,8 +12,12 @@ use crate::json::InputError;
 pub mod apigateway;
 pub mod cloudfront;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod eks;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod messaging;
 pub mod route53;
@@ -74,6 +78,10 @@ pub enum Resource {
     SqsQueue(messaging::Queue),
     KmsKey(kms::Key),
     SsmPatchCompliance(ssm::PatchCompliance),
+    LambdaFunction(lambda::Function),
+    EksCluster(eks::Cluster),
+    EcsTaskDefinition(ecs::TaskDefinition),
+    EcrRepository(ecr::Repository),
     /// A type without a typed view (no control reads it).
     Unmodelled,
 }
@@ -116,6 +124,16 @@ impl Resource {
             ResourceType::KmsKey => Resource::KmsKey(kms::Key::from_item(item)?),
             ResourceType::SsmPatchCompliance => {
                 Resource::SsmPatchCompliance(ssm::PatchCompliance::from_item(item)?)
+            }
+            ResourceType::LambdaFunction => {
+                Resource::LambdaFunction(lambda::Function::from_item(item)?)
+            }
+            ResourceType::EksCluster => Resource::EksCluster(eks::Cluster::from_item(item)?),
+            ResourceType::EcsTaskDefinition => {
+                Resource::EcsTaskDefinition(ecs::TaskDefinition::from_item(item)?)
+            }
+            ResourceType::EcrRepository => {
+                Resource::EcrRepository(ecr::Repository::from_item(item)?)
             }
             _ => Resource::Unmodelled,
         })

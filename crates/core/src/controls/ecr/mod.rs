@@ -1,0 +1,2 @@
+pub mod scan_on_push;
+pub mod tag_immutability;

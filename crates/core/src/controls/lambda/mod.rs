@@ -1,0 +1,2 @@
+pub mod policy_not_public;
+pub mod supported_runtime;

@@ -1,0 +1,828 @@
+//! Credentials written into name/value settings: container environment variables today,
+//! function environment variables tomorrow. The detector says which variable looks like it
+//! holds a secret and why; it never repeats the value (every reason is fixed text), so its
+//! findings can go into annotations, logs and findings as they are.
+//!
+//! A variable is flagged, first reason wins:
+//! 1. by a **listed name** the caller supplies (ECS.8 passes the managed rule's
+//!    `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `ECS_ENGINE_AUTH_DATA`), matched
+//!    case-insensitively and whatever the value;
+//! 2. by a **value with a known shape**: an AWS access key id (`AKIA`/`ASIA` + 16 upper-case
+//!    letters or digits), a 40-character AWS secret access key next to such an id (in any
+//!    variable of the same set), a PEM `PRIVATE KEY` block, a JSON Web Token, a GitHub, Slack or
+//!    Stripe token, a connection string with a password in it (`scheme://user:pass@host`,
+//!    `Password=…;`);
+//! 3. by a **sensitive name** (`password`, `passwd`, `pwd`, `secret`, `token`, `api_key`,
+//!    `private_key`, `credential`, `passphrase`…, also inside camelCase) holding a literal. Names
+//!    ending in a word that makes them a pointer or a setting (`…_ARN`, `…_URL`, `…_PARAMETER`,
+//!    `…_PATH`, `…_NAME`, `…_ID`, `…_LENGTH`, `…_TTL`…) are not flagged by name, and neither are
+//!    values that are references or settings: ARNs (`arn:aws:secretsmanager:…`,
+//!    `arn:aws:ssm:…`), `{{resolve:…}}`, `ssm:`/`secretsmanager:` references, `${…}`
+//!    placeholders, URLs without credentials, absolute paths, booleans and short numbers;
+//! 4. by a **high-entropy value**: one token of at least [`MIN_ENTROPY_LENGTH`] base64/base64url
+//!    characters with letters and digits, at least [`MIN_ENTROPY_BITS`] bits of Shannon entropy
+//!    per character, and broken into fragments no longer than [`MAX_FRAGMENT_LENGTH`] on average
+//!    (random keys switch between upper case, lower case and digits every couple of characters;
+//!    identifiers such as `OrdersServiceV2Config1234` are made of words). Hex-only strings
+//!    (hashes, commit ids, UUIDs) are left to the name rules, and so are names ending in a
+//!    pointer or setting word.
+
+use std::fmt;
+
+/// Shortest value the entropy rule looks at.
+pub const MIN_ENTROPY_LENGTH: usize = 20;
+/// Bits per character a value needs to count as high-entropy. Random base62 strings of 20
+/// characters have more than 3.65 bits in 99% of cases; repeated or padded text has less.
+pub const MIN_ENTROPY_BITS: f64 = 3.5;
+/// Longest average fragment (run of one case, or of digits; a capitalised word counts as one)
+/// a high-entropy value may have. Random base62 strings average under 2; words average over 3.
+pub const MAX_FRAGMENT_LENGTH: f64 = 3.0;
+
+/// Why a variable looks like it holds a credential. The text is fixed: it can never carry any
+/// part of the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The name is on the caller's list of credential names.
+    ListedName,
+    /// The name says what it holds (`password`, `token`…) and the value is a literal.
+    SensitiveName(&'static str),
+    AwsAccessKeyId,
+    /// A 40-character secret next to an access key id.
+    AwsSecretAccessKey,
+    PrivateKey,
+    JsonWebToken,
+    /// A token of a known vendor format, e.g. `GitHub token`.
+    VendorToken(&'static str),
+    ConnectionStringPassword,
+    HighEntropy,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::ListedName => f.write_str("listed credential name"),
+            Reason::SensitiveName(word) => write!(f, "name says {word}, value is a literal"),
+            Reason::AwsAccessKeyId => f.write_str("value is an AWS access key id"),
+            Reason::AwsSecretAccessKey => {
+                f.write_str("value is shaped like an AWS secret access key")
+            }
+            Reason::PrivateKey => f.write_str("value holds a private key"),
+            Reason::JsonWebToken => f.write_str("value is a JSON Web Token"),
+            Reason::VendorToken(kind) => write!(f, "value is a {kind}"),
+            Reason::ConnectionStringPassword => {
+                f.write_str("value is a connection string with a password")
+            }
+            Reason::HighEntropy => f.write_str("value is a high-entropy string"),
+        }
+    }
+}
+
+/// One variable that looks like it holds a credential: its name and why, never its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub variable: String,
+    pub reason: Reason,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.variable, self.reason)
+    }
+}
+
+/// Finds credentials among name/value pairs.
+#[derive(Debug, Clone, Default)]
+pub struct Detector {
+    listed: Vec<String>,
+}
+
+impl Detector {
+    /// A detector that also flags every variable named in `listed_names` (case-insensitive).
+    pub fn new<I, S>(listed_names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Detector {
+            listed: listed_names
+                .into_iter()
+                .map(|n| n.as_ref().trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect(),
+        }
+    }
+
+    /// The variables of one set (one container, one function) that look like credentials, in
+    /// their order. Variables of a set are judged together: a secret access key is recognised
+    /// next to an access key id held by another variable.
+    pub fn scan<N: AsRef<str>, V: AsRef<str>>(&self, variables: &[(N, V)]) -> Vec<Finding> {
+        let key_id_nearby = variables
+            .iter()
+            .any(|(_, v)| contains_access_key_id(v.as_ref()));
+        variables
+            .iter()
+            .filter_map(|(name, value)| {
+                let (name, value) = (name.as_ref(), value.as_ref());
+                self.reason(name, value, key_id_nearby)
+                    .map(|reason| Finding {
+                        variable: name.to_string(),
+                        reason,
+                    })
+            })
+            .collect()
+    }
+
+    fn reason(&self, name: &str, value: &str, key_id_nearby: bool) -> Option<Reason> {
+        if self
+            .listed
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(name.trim()))
+        {
+            return Some(Reason::ListedName);
+        }
+        if let Some(reason) = value_reason(value, key_id_nearby) {
+            return Some(reason);
+        }
+        let tokens = name_tokens(name);
+        if names_a_pointer_or_setting(&tokens) {
+            return None;
+        }
+        if let Some(word) = sensitive_word(&tokens) {
+            if is_literal(value) {
+                return Some(Reason::SensitiveName(word));
+            }
+        }
+        is_high_entropy(value).then_some(Reason::HighEntropy)
+    }
+}
+
+// ---- names ------------------------------------------------------------------------------------
+
+/// Lower-case words of a variable name: `dbPassword` → `db`, `password`; `APIKey` → `api`,
+/// `key`; `DB_PASSWORD_ARN` → `db`, `password`, `arn`.
+fn name_tokens(name: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut current = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                Some(p) if c.is_ascii_uppercase() => {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                }
+                _ => false,
+            };
+            if boundary && !current.is_empty() {
+                tokens.push(std::mem::take(&mut current));
+            }
+            current.push(c.to_ascii_lowercase());
+        }
+        if !current.is_empty() {
+            tokens.push(current);
+        }
+    }
+    tokens
+}
+
+/// Last words that make a name a pointer to a secret, or a setting about one, rather than the
+/// secret itself (`DB_PASSWORD_ARN`, `TOKEN_URL`, `PASSWORD_MIN_LENGTH`).
+const POINTER_OR_SETTING_WORDS: &[&str] = &[
+    "account",
+    "algorithm",
+    "alg",
+    "arn",
+    "arns",
+    "audience",
+    "backend",
+    "bucket",
+    "build",
+    "cert",
+    "certificate",
+    "checksum",
+    "commit",
+    "count",
+    "days",
+    "digest",
+    "dir",
+    "directory",
+    "disabled",
+    "duration",
+    "enable",
+    "enabled",
+    "endpoint",
+    "etag",
+    "expiration",
+    "expires",
+    "expiry",
+    "field",
+    "file",
+    "filename",
+    "fingerprint",
+    "format",
+    "hash",
+    "header",
+    "host",
+    "hostname",
+    "hours",
+    "id",
+    "ids",
+    "issuer",
+    "label",
+    "len",
+    "length",
+    "lifetime",
+    "location",
+    "max",
+    "maximum",
+    "min",
+    "minimum",
+    "minutes",
+    "mode",
+    "name",
+    "names",
+    "param",
+    "parameter",
+    "parameters",
+    "path",
+    "pattern",
+    "policy",
+    "port",
+    "prefix",
+    "provider",
+    "ref",
+    "reference",
+    "regex",
+    "region",
+    "required",
+    "revision",
+    "rotation",
+    "scope",
+    "scopes",
+    "seconds",
+    "sha",
+    "size",
+    "source",
+    "store",
+    "strength",
+    "suffix",
+    "table",
+    "thumbprint",
+    "timeout",
+    "ttl",
+    "type",
+    "uri",
+    "url",
+    "urls",
+    "user",
+    "username",
+    "version",
+];
+
+fn names_a_pointer_or_setting(tokens: &[String]) -> bool {
+    tokens
+        .last()
+        .is_some_and(|t| POINTER_OR_SETTING_WORDS.contains(&t.as_str()))
+}
+
+/// What a name says it holds, if it names a credential.
+fn sensitive_word(tokens: &[String]) -> Option<&'static str> {
+    for (i, token) in tokens.iter().enumerate() {
+        let word = match token.as_str() {
+            "password" | "passwd" | "pwd" | "pass" => Some("password"),
+            "passphrase" => Some("passphrase"),
+            "secret" | "secrets" | "clientsecret" | "secretkey" => Some("secret"),
+            "token" | "tokens" => Some("token"),
+            "apikey" | "apikeys" => Some("API key"),
+            "credential" | "credentials" | "creds" => Some("credential"),
+            "privatekey" => Some("private key"),
+            t if t.contains("password") || t.contains("passwd") => Some("password"),
+            _ => None,
+        };
+        if word.is_some() {
+            return word;
+        }
+        if tokens.get(i + 1).is_some_and(|next| next == "key") {
+            match token.as_str() {
+                "api" => return Some("API key"),
+                "private" => return Some("private key"),
+                "signing" | "encryption" | "master" | "auth" => return Some("key"),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+// ---- values -----------------------------------------------------------------------------------
+
+/// A reason found in the value alone (or with an access key id elsewhere in the set).
+fn value_reason(value: &str, key_id_nearby: bool) -> Option<Reason> {
+    if has_private_key(value) {
+        Some(Reason::PrivateKey)
+    } else if contains_access_key_id(value) {
+        Some(Reason::AwsAccessKeyId)
+    } else if key_id_nearby && has_secret_access_key_shape(value) {
+        Some(Reason::AwsSecretAccessKey)
+    } else if let Some(kind) = vendor_token(value) {
+        Some(Reason::VendorToken(kind))
+    } else if has_json_web_token(value) {
+        Some(Reason::JsonWebToken)
+    } else if has_connection_password(value) {
+        Some(Reason::ConnectionStringPassword)
+    } else {
+        None
+    }
+}
+
+/// Maximal runs of characters satisfying `keep`.
+fn runs(value: &str, keep: impl Fn(char) -> bool) -> impl Iterator<Item = &str> {
+    value
+        .split(move |c: char| !keep(c))
+        .filter(|r| !r.is_empty())
+}
+
+fn contains_access_key_id(value: &str) -> bool {
+    runs(value, |c| c.is_ascii_alphanumeric()).any(|run| {
+        run.len() == 20
+            && (run.starts_with("AKIA") || run.starts_with("ASIA"))
+            && run
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    })
+}
+
+fn has_secret_access_key_shape(value: &str) -> bool {
+    runs(value, |c| c.is_ascii_alphanumeric() || c == '/' || c == '+').any(|run| {
+        run.len() == 40
+            && run.bytes().any(|b| b.is_ascii_lowercase())
+            && run.bytes().any(|b| b.is_ascii_uppercase())
+            && run
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b == b'/' || b == b'+')
+    })
+}
+
+fn has_private_key(value: &str) -> bool {
+    value.match_indices("-----BEGIN ").any(|(i, marker)| {
+        let rest = &value[i + marker.len()..];
+        rest.find("-----")
+            .is_some_and(|end| rest[..end].contains("PRIVATE KEY"))
+    })
+}
+
+fn has_json_web_token(value: &str) -> bool {
+    let base64url = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    runs(value, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+    })
+    .any(|run| {
+        let parts: Vec<&str> = run.split('.').collect();
+        parts.len() == 3
+            && parts[..2]
+                .iter()
+                .all(|p| p.starts_with("eyJ") && p.len() >= 10)
+            && parts.iter().all(|p| base64url(p))
+    })
+}
+
+fn vendor_token(value: &str) -> Option<&'static str> {
+    if value.contains("hooks.slack.com/services/T") {
+        return Some("Slack webhook URL");
+    }
+    let tail_len = |run: &str, prefix: &str| -> Option<usize> {
+        run.strip_prefix(prefix).map(|rest| {
+            rest.bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                .count()
+        })
+    };
+    for run in runs(value, |c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] {
+            if tail_len(run, prefix).is_some_and(|n| n >= 36) {
+                return Some("GitHub token");
+            }
+        }
+        if tail_len(run, "github_pat_").is_some_and(|n| n >= 22) {
+            return Some("GitHub token");
+        }
+        for prefix in [
+            "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xapp-",
+        ] {
+            if tail_len(run, prefix).is_some_and(|n| n >= 10) {
+                return Some("Slack token");
+            }
+        }
+        for prefix in ["sk_live_", "rk_live_", "sk_test_", "rk_test_"] {
+            if tail_len(run, prefix).is_some_and(|n| n >= 16) {
+                return Some("Stripe secret key");
+            }
+        }
+        if tail_len(run, "whsec_").is_some_and(|n| n >= 24) {
+            return Some("Stripe webhook secret");
+        }
+    }
+    None
+}
+
+/// A placeholder filled in elsewhere (`${DB_PASSWORD}`, `{{resolve:…}}`, `<password>`,
+/// `****`), not a secret.
+fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty()
+        || t.starts_with("${")
+        || t.starts_with("$(")
+        || t.starts_with("{{")
+        || t.starts_with('<')
+        || t.starts_with('%')
+        || t.bytes().all(|b| b == b'*' || b == b'x' || b == b'X')
+}
+
+/// The password of a URL's user info, when the value is a URL with one.
+fn url_password(value: &str) -> Option<&str> {
+    let (_, rest) = value.trim().split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    (!is_placeholder(password)).then_some(password)
+}
+
+fn has_connection_password(value: &str) -> bool {
+    if url_password(value).is_some() {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    ["password=", "pwd=", "passwd="].iter().any(|key| {
+        lower.match_indices(key).any(|(i, _)| {
+            let starts_key = lower[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| matches!(c, ';' | '?' | '&' | ',' | ' ' | '\t'));
+            let secret = lower[i + key.len()..]
+                .split([';', '&', ' ', '\t'])
+                .next()
+                .unwrap_or("");
+            starts_key && !is_placeholder(secret)
+        })
+    })
+}
+
+/// Whether a value could be a secret written in clear: not empty, not a reference to a secret
+/// store, not a placeholder, not a URL without credentials, not a path, not a boolean or a
+/// short number.
+fn is_literal(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    let reference = ["arn:", "ssm:", "secretsmanager:", "vault:"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    let url_without_credentials = v.contains("://") && url_password(v).is_none();
+    let path = v.starts_with('/')
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-'));
+    let setting = matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null" | "enabled" | "disabled"
+    );
+    let short_number = v.len() <= 6 && v.bytes().all(|b| b.is_ascii_digit());
+    !(is_placeholder(v) || reference || url_without_credentials || path || setting || short_number)
+}
+
+/// Shannon entropy of the characters of `text`, in bits per character.
+pub fn shannon_entropy(text: &str) -> f64 {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return 0.0;
+    }
+    let mut counts: Vec<(char, usize)> = Vec::new();
+    for c in &chars {
+        match counts.iter_mut().find(|(k, _)| k == c) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((*c, 1)),
+        }
+    }
+    let total = chars.len() as f64;
+    counts
+        .iter()
+        .map(|&(_, n)| {
+            let p = n as f64 / total;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Average length of the letter/digit fragments of `text`: runs of digits, of lower case, of
+/// upper case, a capital followed by lower case counting as one word.
+fn average_fragment_length(text: &str) -> f64 {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Class {
+        Upper,
+        Lower,
+        Digit,
+        Other,
+    }
+    let class = |c: char| match c {
+        'A'..='Z' => Class::Upper,
+        'a'..='z' => Class::Lower,
+        '0'..='9' => Class::Digit,
+        _ => Class::Other,
+    };
+    let mut runs: Vec<(Class, usize)> = Vec::new();
+    for c in text.chars() {
+        let k = class(c);
+        match runs.last_mut() {
+            Some((last, n)) if *last == k => *n += 1,
+            _ => runs.push((k, 1)),
+        }
+    }
+    let mut fragments = 0usize;
+    let mut chars = 0usize;
+    let mut i = 0;
+    while let Some(&(k, n)) = runs.get(i) {
+        match k {
+            Class::Other => {}
+            Class::Upper
+                if runs
+                    .get(i + 1)
+                    .is_some_and(|(next, _)| *next == Class::Lower) =>
+            {
+                // `ABCdef` is `AB` + `Cdef`: the last capital starts the word.
+                fragments += if n > 1 { 2 } else { 1 };
+                chars += n + runs.get(i + 1).map_or(0, |(_, m)| *m);
+                i += 1;
+            }
+            _ => {
+                fragments += 1;
+                chars += n;
+            }
+        }
+        i += 1;
+    }
+    if fragments == 0 {
+        return 0.0;
+    }
+    chars as f64 / fragments as f64
+}
+
+fn is_high_entropy(value: &str) -> bool {
+    let v = value.trim();
+    let base64ish = v
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'));
+    let hex_only = v.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    v.len() >= MIN_ENTROPY_LENGTH
+        && base64ish
+        && !hex_only
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_alphabetic())
+        && shannon_entropy(v) >= MIN_ENTROPY_BITS
+        && average_fragment_length(v) <= MAX_FRAGMENT_LENGTH
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reasons(vars: &[(&str, &str)]) -> Vec<(String, Reason)> {
+        Detector::new([
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "ECS_ENGINE_AUTH_DATA",
+        ])
+        .scan(vars)
+        .into_iter()
+        .map(|f| (f.variable, f.reason))
+        .collect()
+    }
+
+    fn reason(name: &str, value: &str) -> Option<Reason> {
+        reasons(&[(name, value)]).pop().map(|(_, r)| r)
+    }
+
+    /// A deterministic stream of pseudo-random characters (xorshift), for statistics.
+    fn random_strings(alphabet: &[u8], len: usize, count: usize) -> Vec<String> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ len as u64;
+        (0..count)
+            .map(|_| {
+                (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        alphabet[(state % alphabet.len() as u64) as usize] as char
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn listed_names_match_whatever_the_value() {
+        assert_eq!(
+            reason("aws_secret_access_key", ""),
+            Some(Reason::ListedName)
+        );
+        assert_eq!(
+            reason("ECS_ENGINE_AUTH_DATA", "{{resolve:ssm:/x}}"),
+            Some(Reason::ListedName)
+        );
+        assert_eq!(
+            Detector::default().scan(&[("AWS_ACCESS_KEY_ID", "")]),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn sensitive_names_with_literal_values() {
+        for (name, word) in [
+            ("DB_PASSWORD", "password"),
+            ("dbPassword", "password"),
+            ("MYSQLPASSWORD", "password"),
+            ("REDIS_PASS", "password"),
+            ("JWT_SECRET", "secret"),
+            ("OAUTH_CLIENT_SECRET", "secret"),
+            ("GITHUB_TOKEN", "token"),
+            ("STRIPE_API_KEY", "API key"),
+            ("ApiKey", "API key"),
+            ("SSH_PRIVATE_KEY", "private key"),
+            ("SERVICE_CREDENTIALS", "credential"),
+            ("GPG_PASSPHRASE", "passphrase"),
+            ("SIGNING_KEY", "key"),
+        ] {
+            assert_eq!(
+                reason(name, "hunter2-but-longer"),
+                Some(Reason::SensitiveName(word)),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn pointers_settings_and_references_are_not_secrets() {
+        for (name, value) in [
+            (
+                "DB_PASSWORD_SECRET_ARN",
+                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf",
+            ),
+            ("DB_PASSWORD_PARAMETER", "/acme/prod/db/password"),
+            ("OAUTH_TOKEN_URL", "https://auth.acme.example/oauth2/token"),
+            ("PASSWORD_MIN_LENGTH", "12"),
+            ("SESSION_TOKEN_TTL", "3600"),
+            ("JWT_SECRET_NAME", "prod/jwt-signing"),
+            ("API_KEY_HEADER", "X-Api-Key"),
+            (
+                "DB_PASSWORD",
+                "arn:aws:ssm:eu-west-1:111122223333:parameter/acme/db",
+            ),
+            (
+                "DB_PASSWORD",
+                "{{resolve:secretsmanager:acme/db:SecretString:password}}",
+            ),
+            ("DB_PASSWORD", "${DB_PASSWORD}"),
+            ("DB_PASSWORD", ""),
+            ("REQUIRE_TOKEN", "true"),
+            ("TOKENIZER_MODEL", "bert-base-uncased"),
+            ("BYPASS_CACHE", "yes"),
+            ("LOG_LEVEL", "INFO"),
+            ("BUILD_SHA", "9fceb02d0ae598e95dc970b74767f19372d61af8"),
+            ("TENANT_ID", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+            ("SERVICE_NAME", "acme-orders-service-production"),
+            ("DATABASE_URL", "postgres://db.acme.internal:5432/orders"),
+            ("USER_POOL_CLIENT_ID", "1h57kf5cpq17m0eml12EXAMPLE"),
+        ] {
+            assert_eq!(reason(name, value), None, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn values_with_known_shapes() {
+        let pem =
+            "-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA7V\\n-----END RSA PRIVATE KEY-----";
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        for (name, value, expected) in [
+            ("CONFIG", "AKIAIOSFODNN7EXAMPLE", Reason::AwsAccessKeyId),
+            ("TLS_KEY", pem, Reason::PrivateKey),
+            ("AUTHORIZATION", jwt, Reason::JsonWebToken),
+            (
+                "CI_AUTH",
+                "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+                Reason::VendorToken("GitHub token"),
+            ),
+            (
+                "NOTIFY",
+                "xoxb-123456789012-1234567890123-AbCdEfGhIjKl",
+                Reason::VendorToken("Slack token"),
+            ),
+            (
+                "NOTIFY_HOOK",
+                "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+                Reason::VendorToken("Slack webhook URL"),
+            ),
+            (
+                "PAYMENTS",
+                "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+                Reason::VendorToken("Stripe secret key"),
+            ),
+            (
+                "DATABASE_URL",
+                "postgres://orders:S3cr3t!@db.acme.internal:5432/orders",
+                Reason::ConnectionStringPassword,
+            ),
+            (
+                "SQL",
+                "Server=db.acme.internal;Database=orders;User Id=app;Password=S3cr3t!;",
+                Reason::ConnectionStringPassword,
+            ),
+            (
+                "JDBC",
+                "jdbc:mysql://db.acme.internal/orders?user=app&password=S3cr3t",
+                Reason::ConnectionStringPassword,
+            ),
+        ] {
+            assert_eq!(reason(name, value), Some(expected), "{name}");
+        }
+        // A placeholder password is not one.
+        assert_eq!(
+            reason("DATABASE_URL", "postgres://orders:${DB_PASSWORD}@db/orders"),
+            None
+        );
+        assert_eq!(reason("SQL", "Server=db;Password=;"), None);
+    }
+
+    #[test]
+    fn secret_access_key_is_recognised_next_to_a_key_id() {
+        let found = reasons(&[
+            ("KEY", "AKIAIOSFODNN7EXAMPLE"),
+            ("VALUE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        ]);
+        assert_eq!(found[1], ("VALUE".to_string(), Reason::AwsSecretAccessKey));
+        // Alone, a random secret key is still caught as a high-entropy string.
+        assert_eq!(
+            reason("VALUE", "7tRz0Kp4VwXb9QmN2sLd8Hf3Jc6Ya1Ue5Gi0Ro7T"),
+            Some(Reason::HighEntropy)
+        );
+    }
+
+    #[test]
+    fn entropy_threshold_separates_random_keys_from_words() {
+        let base62 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        for len in [20, 24, 32, 40, 64] {
+            let samples = random_strings(base62, len, 500);
+            let caught = samples.iter().filter(|s| is_high_entropy(s)).count();
+            assert!(
+                caught * 100 >= 95 * samples.len(),
+                "len {len}: {caught}/500"
+            );
+        }
+        for natural in [
+            "ThisIsMyServiceName2024",
+            "OrdersServiceV2Config1234",
+            "acme-orders-service-production",
+            "production-eu-west-1-cluster",
+            "my_application_name_v2",
+            "orders-api-blue-green-deployment-20260301",
+            "com_acme_orders_OrderService",
+            "kafka-broker-1-kafka-broker-2",
+            "aaaaaaaaaaaaaaaaaaaa1",
+            "0123456789abcdefghij",
+            "9fceb02d0ae598e95dc970b74767f19372d61af8",
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        ] {
+            assert!(!is_high_entropy(natural), "{natural}");
+        }
+        assert!(shannon_entropy("aaaa") < 0.001);
+        assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn name_tokens_split_case_and_separators() {
+        assert_eq!(name_tokens("APIKey"), ["api", "key"]);
+        assert_eq!(name_tokens("dbPassword2"), ["db", "password2"]);
+        assert_eq!(name_tokens("DB_PASSWORD-ARN"), ["db", "password", "arn"]);
+    }
+
+    proptest! {
+        #[test]
+        fn findings_never_repeat_the_value(
+            name in "[A-Z][A-Z_]{2,20}",
+            value in "[!-~]{12,80}",
+        ) {
+            for finding in Detector::new([name.as_str()]).scan(&[(name.as_str(), value.as_str())]) {
+                let text = finding.to_string().replacen(&name, "", 1);
+                prop_assert!(!text.contains(&value), "{text}");
+            }
+        }
+
+        #[test]
+        fn scanning_never_panics(name in "\\PC{0,30}", value in "\\PC{0,200}") {
+            let _ = Detector::new(["X"]).scan(&[(name, value)]);
+        }
+    }
+}
