@@ -4,7 +4,15 @@ use crate::control::Control;
 use crate::controls::*;
 
 /// Every control, in id order.
-pub static CONTROLS: &[&Control] = &[&ec2::restricted_ssh::CONTROL, &s3::public_read::CONTROL];
+pub static CONTROLS: &[&Control] = &[
+    &ec2::restricted_ssh::CONTROL,
+    &rds::not_publicly_accessible::CONTROL,
+    &rds::storage_encrypted::CONTROL,
+    &rds::deletion_protection::CONTROL,
+    &rds::automatic_backups::CONTROL,
+    &rds::auto_minor_version_upgrade::CONTROL,
+    &s3::public_read::CONTROL,
+];
 
 /// Finds a control by id, case-insensitively.
 pub fn find(id: &str) -> Option<&'static Control> {

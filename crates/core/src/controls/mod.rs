@@ -1,7 +1,10 @@
 //! The controls, one file each, grouped by service.
 
 pub mod ec2;
+pub mod rds;
 pub mod s3;
+
+mod settings;
 
 /// What every control file needs.
 #[allow(unused_imports)]
