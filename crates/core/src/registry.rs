@@ -5,6 +5,8 @@ use crate::controls::*;
 
 /// Every control, in id order.
 pub static CONTROLS: &[&Control] = &[
+    &dynamodb::point_in_time_recovery::CONTROL,
+    &dynamodb::deletion_protection::CONTROL,
     &ec2::restricted_ssh::CONTROL,
     &rds::not_publicly_accessible::CONTROL,
     &rds::storage_encrypted::CONTROL,
