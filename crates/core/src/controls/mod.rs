@@ -2,6 +2,7 @@
 
 pub mod dynamodb;
 pub mod ec2;
+pub mod elasticache;
 pub mod rds;
 pub mod s3;
 
