@@ -18,6 +18,7 @@ pub static CONTROLS: &[&Control] = &[
     &rds::automatic_backups::CONTROL,
     &rds::auto_minor_version_upgrade::CONTROL,
     &s3::public_read::CONTROL,
+    &secretsmanager::rotation_enabled::CONTROL,
 ];
 
 /// Finds a control by id, case-insensitively.

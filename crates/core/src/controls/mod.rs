@@ -5,6 +5,7 @@ pub mod ec2;
 pub mod elasticache;
 pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
 
 mod settings;
 
