@@ -5,6 +5,9 @@ use crate::controls::*;
 
 /// Every control, in id order.
 pub static CONTROLS: &[&Control] = &[
+    &cloudtrail::kms_encryption::CONTROL,
+    &cloudtrail::log_file_validation::CONTROL,
+    &cloudtrail::cloudwatch_logs::CONTROL,
     &dynamodb::point_in_time_recovery::CONTROL,
     &dynamodb::deletion_protection::CONTROL,
     &ec2::restricted_ssh::CONTROL,

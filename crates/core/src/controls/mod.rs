@@ -1,5 +1,6 @@
 //! The controls, one file each, grouped by service.
 
+pub mod cloudtrail;
 pub mod dynamodb;
 pub mod ec2;
 pub mod elasticache;

@@ -1,5 +1,5 @@
 //! Verdicts on one setting, shared by controls of several services: a switch that must be on
-//! (or off), a retention that must reach a minimum.
+//! (or off), a value that must be set, a retention that must reach a minimum.
 //!
 //! A setting missing from the item is never taken as the compliant state: a switch that must be
 //! on is off when absent (items recorded before a feature existed lack its key), and a switch
@@ -38,6 +38,15 @@ impl Setting {
             None => {
                 Verdict::non_compliant(format!("{field} is absent: cannot confirm that {good}"))
             }
+        }
+    }
+
+    /// COMPLIANT when the value is set (not absent, `null` or empty), naming it.
+    pub fn must_be_set(&self, value: Option<&str>) -> Verdict {
+        let Setting { field, good, bad } = self;
+        match value {
+            Some(v) => Verdict::compliant(format!("{good} ({field} {v})")),
+            None => Verdict::non_compliant(format!("{field} is not set: {bad}")),
         }
     }
 
@@ -92,6 +101,10 @@ mod tests {
         );
         assert_eq!(
             BACKUPS.must_be_off(None).compliance,
+            Compliance::NonCompliant
+        );
+        assert_eq!(
+            BACKUPS.must_be_set(None).compliance,
             Compliance::NonCompliant
         );
         assert_eq!(
