@@ -2,20 +2,27 @@
 
 pub mod apigateway;
 pub mod cloudfront;
+pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
 pub mod eks;
+pub mod elasticache;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
+pub mod rds;
 pub mod route53;
 pub mod s3;
+pub mod secretsmanager;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
 mod waf;
+
+mod settings;
 
 /// What every control file needs.
 #[allow(unused_imports)]

@@ -7,21 +7,26 @@
 use std::fmt;
 
 use crate::item::ConfigurationItem;
-use crate::json::InputError;
+use crate::json::{Flag, InputError, Number};
 
 pub mod apigateway;
 pub mod cloudfront;
+pub mod cloudtrail;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
 pub mod eks;
+pub mod elasticache;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod messaging;
+pub mod rds;
 pub mod route53;
 pub mod s3;
+pub mod secretsmanager;
 pub mod ssm;
 
 /// A part of a view decoded on its own: a bad section fails only the controls that read it.
@@ -53,12 +58,46 @@ pub(crate) fn test_item(
     }
 }
 
+/// A lenient number (`7`, `7.0`, `"7"`) that must be whole; the error names `path`.
+pub(crate) fn whole_number(value: Option<Number>, path: &str) -> Result<Option<i64>, InputError> {
+    value
+        .map(|n| {
+            n.as_i64()
+                .ok_or_else(|| InputError::new(path, format!("{} is not a whole number", n.0)))
+        })
+        .transpose()
+}
+
+/// A lenient boolean, `None` when absent or `null`.
+pub(crate) fn flag(value: Option<Flag>) -> Option<bool> {
+    value.map(|f| f.0)
+}
+
+/// The resource's name as its configuration states it, else the item's name, else its id.
+pub(crate) fn name_or_id(own: Option<String>, item: &ConfigurationItem) -> String {
+    text(own)
+        .or_else(|| item.resource_name.clone())
+        .or_else(|| item.resource_id.clone())
+        .unwrap_or_default()
+}
+
+/// A string setting, `None` when absent, `null` or empty.
+pub(crate) fn text(value: Option<String>) -> Option<String> {
+    value.filter(|s| !s.trim().is_empty())
+}
+
 /// The typed view of one configuration item.
 // One view exists per item being evaluated, never in bulk: boxing variants would only add
 // allocations.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Resource {
+    CloudTrailTrail(cloudtrail::Trail),
+    DynamoDbTable(dynamodb::Table),
+    ElastiCacheCacheCluster(elasticache::CacheCluster),
+    ElastiCacheReplicationGroup(elasticache::ReplicationGroup),
+    RdsDbInstance(rds::DbInstance),
+    SecretsManagerSecret(secretsmanager::Secret),
     S3Bucket(s3::Bucket),
     S3AccountPublicAccessBlock(s3::PublicAccessBlock),
     Ec2SecurityGroup(ec2::SecurityGroup),
@@ -134,6 +173,24 @@ impl Resource {
             }
             ResourceType::EcrRepository => {
                 Resource::EcrRepository(ecr::Repository::from_item(item)?)
+            }
+            ResourceType::CloudTrailTrail => {
+                Resource::CloudTrailTrail(cloudtrail::Trail::from_item(item)?)
+            }
+            ResourceType::DynamoDbTable => {
+                Resource::DynamoDbTable(dynamodb::Table::from_item(item)?)
+            }
+            ResourceType::ElastiCacheCacheCluster => {
+                Resource::ElastiCacheCacheCluster(elasticache::CacheCluster::from_item(item)?)
+            }
+            ResourceType::ElastiCacheReplicationGroup => Resource::ElastiCacheReplicationGroup(
+                elasticache::ReplicationGroup::from_item(item)?,
+            ),
+            ResourceType::RdsDbInstance => {
+                Resource::RdsDbInstance(rds::DbInstance::from_item(item)?)
+            }
+            ResourceType::SecretsManagerSecret => {
+                Resource::SecretsManagerSecret(secretsmanager::Secret::from_item(item)?)
             }
             _ => Resource::Unmodelled,
         })

@@ -1,0 +1,3 @@
+pub mod cloudwatch_logs;
+pub mod kms_encryption;
+pub mod log_file_validation;

@@ -1,0 +1,2 @@
+pub mod deletion_protection;
+pub mod point_in_time_recovery;

@@ -1,0 +1,1 @@
+pub mod rotation_enabled;
