@@ -225,9 +225,18 @@ impl RawItem {
                 }
             }
         }
+        let resource_id = self
+            .resource_id
+            .map(|t| t.0)
+            .filter(|s| !s.is_empty())
+            .or_else(|| {
+                configuration
+                    .as_deref()
+                    .and_then(|raw| infer_resource_id(&resource_type, raw))
+            });
         Ok(ConfigurationItem {
             resource_type,
-            resource_id: self.resource_id.map(|t| t.0).filter(|s| !s.is_empty()),
+            resource_id,
             resource_name: self.resource_name.map(|t| t.0).filter(|s| !s.is_empty()),
             arn: self.arn.or(self.arn_upper).filter(|s| !s.is_empty()),
             account_id: self.account_id.or(self.aws_account_id).map(|t| t.0),
@@ -261,6 +270,19 @@ impl RawItem {
             supplementary,
         })
     }
+}
+
+/// The id AWS Config would give the resource, read from its configuration: for results of
+/// queries that did not select `resourceId` (SelectResourceConfig).
+fn infer_resource_id(resource_type: &ResourceType, raw: &RawValue) -> Option<String> {
+    let keys = resource_type.id_keys();
+    let fields: BTreeMap<String, serde_json::Value> = parse_embedded(raw).ok()?;
+    keys.iter()
+        .chain(["id", "Id", "name", "Name", "arn", "Arn", "ARN"].iter())
+        .find_map(|key| match fields.get(*key) {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            _ => None,
+        })
 }
 
 fn is_null_text(raw: &str) -> bool {
@@ -369,6 +391,21 @@ mod tests {
     fn missing_resource_type_is_a_clear_error() {
         let err = ConfigurationItem::parse("{}").unwrap_err();
         assert_eq!(err.path, "resourceType");
+    }
+
+    #[test]
+    fn resource_id_comes_from_the_configuration_when_not_selected() {
+        let item = ConfigurationItem::parse_with_type(
+            r#"{"configuration":"{\"groupName\":\"default\",\"groupId\":\"sg-6c7fa917\"}"}"#,
+            Some(&ResourceType::Ec2SecurityGroup),
+        )
+        .unwrap();
+        assert_eq!(item.resource_id.as_deref(), Some("sg-6c7fa917"));
+        let item = ConfigurationItem::parse(
+            r#"{"resourceType":"AWS::S3::Bucket","configuration":{"name":"b"}}"#,
+        )
+        .unwrap();
+        assert_eq!(item.resource_id.as_deref(), Some("b"));
     }
 
     #[test]

@@ -271,6 +271,37 @@ resource_types! {
     SsmPatchCompliance => "AWS::SSM::PatchCompliance", "AwsSsmPatchCompliance";
 }
 
+impl ResourceType {
+    /// Configuration keys holding the value Config uses as this type's `resourceId`, best first.
+    pub fn id_keys(&self) -> &'static [&'static str] {
+        match self {
+            ResourceType::Ec2SecurityGroup => &["groupId"],
+            ResourceType::Ec2Instance => &["instanceId"],
+            ResourceType::Ec2Volume => &["volumeId"],
+            ResourceType::Ec2NetworkAcl => &["networkAclId"],
+            ResourceType::Ec2Vpc => &["vpcId"],
+            ResourceType::IamUser => &["userId", "userName"],
+            ResourceType::IamRole => &["roleId", "roleName"],
+            ResourceType::IamGroup => &["groupId", "groupName"],
+            ResourceType::IamPolicy => &["policyId", "policyName"],
+            ResourceType::KmsKey => &["keyId"],
+            ResourceType::LambdaFunction => &["functionName"],
+            ResourceType::RdsDbInstance => &["dbiResourceId", "dBInstanceIdentifier"],
+            ResourceType::DynamoDbTable => &["tableName"],
+            ResourceType::EcsTaskDefinition => &["TaskDefinitionArn"],
+            ResourceType::EcrRepository => &["RepositoryName"],
+            ResourceType::LogsLogGroup => &["logGroupName"],
+            ResourceType::SnsTopic => &["TopicArn"],
+            ResourceType::SqsQueue => &["QueueUrl"],
+            ResourceType::ElastiCacheCacheCluster => &["CacheClusterId", "cacheClusterId"],
+            ResourceType::ElastiCacheReplicationGroup => {
+                &["ReplicationGroupId", "replicationGroupId"]
+            }
+            _ => &[],
+        }
+    }
+}
+
 impl fmt::Display for ResourceType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.config_name())
