@@ -348,7 +348,7 @@ mod tests {
         };
         assert_eq!(
             kinds(select, &hints),
-            vec!["item Results[0] (unknown)".to_string()]
+            vec!["item Results[0] sg-1".to_string()]
         );
     }
 
