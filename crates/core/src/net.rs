@@ -170,6 +170,15 @@ impl Protocol {
         })
     }
 
+    /// Whether a rule for `self` over `ports` lets `protocol` traffic to `port` through
+    /// (protocol `-1` lets everything through).
+    pub fn admits(self, ports: PortRange, protocol: Protocol, port: u16) -> bool {
+        match self {
+            Protocol::All => true,
+            p => p == protocol && ports.contains(port),
+        }
+    }
+
     /// Whether the protocol carries TCP/UDP ports at all.
     pub fn has_ports(&self) -> bool {
         matches!(self, Protocol::Tcp | Protocol::Udp)

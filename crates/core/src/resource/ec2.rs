@@ -41,11 +41,7 @@ pub struct Permission {
 impl Permission {
     /// Whether the permission lets `protocol` traffic to `port` through (protocol `-1` does).
     pub fn opens(&self, protocol: Protocol, port: u16) -> bool {
-        match self.protocol {
-            Protocol::All => true,
-            p if p == protocol => self.ports.contains(port),
-            _ => false,
-        }
+        self.protocol.admits(self.ports, protocol, port)
     }
 
     /// The world-wide CIDRs (`/0`, IPv4 or IPv6) among the sources, as written.
@@ -495,11 +491,7 @@ pub struct AclEntry {
 
 impl AclEntry {
     pub fn opens(&self, protocol: Protocol, port: u16) -> bool {
-        match self.protocol {
-            Protocol::All => true,
-            p if p == protocol => self.ports.contains(port),
-            _ => false,
-        }
+        self.protocol.admits(self.ports, protocol, port)
     }
 }
 
