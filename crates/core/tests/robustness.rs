@@ -1,0 +1,64 @@
+//! Damaged input never panics: every fixture, truncated or with a byte replaced by JSON
+//! punctuation, goes through the document reader and every control.
+
+mod support;
+
+use ourside_core::document::{self, Content, Hints};
+use ourside_core::engine::Evaluator;
+use ourside_core::registry::CONTROLS;
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+fn fixture_texts() -> Vec<String> {
+    support::cases()
+        .iter()
+        .map(|c| std::fs::read_to_string(&c.path).unwrap())
+        .collect()
+}
+
+/// Reads and evaluates whatever survives; the results do not matter, only that nothing panics.
+fn read_and_evaluate(text: &str, evaluator: &Evaluator) {
+    let Ok(entries) = document::read(text, &Hints::default()) else {
+        return;
+    };
+    for entry in entries {
+        if let Content::Item {
+            item, left_scope, ..
+        } = entry.content
+        {
+            for evaluation in evaluator.evaluate(&item, left_scope) {
+                if let Ok(verdict) = evaluation.outcome {
+                    assert!(!verdict.annotation.is_empty() && verdict.annotation.len() <= 256);
+                }
+            }
+        }
+    }
+}
+
+/// The byte offset of a character boundary near `at`.
+fn boundary(text: &str, at: usize) -> usize {
+    let mut i = at.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn damaged_fixtures_never_panic(file: Index, cut: Index, at: Index, with in prop::sample::select(vec![
+        "", "{", "}", "[", "]", ",", ":", "\"", "\\", "null", "-1", "1e400", "\"\\u0000\"", "\"None\"", "true",
+    ])) {
+        let texts = fixture_texts();
+        let text = file.get(&texts);
+        let evaluator = Evaluator::with_defaults(CONTROLS, support::now());
+        let end = boundary(text, cut.index(text.len() + 1));
+        read_and_evaluate(&text[..end], &evaluator);
+        let start = boundary(text, at.index(text.len() + 1));
+        let stop = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+        let replaced = format!("{}{with}{}", &text[..start], &text[stop..]);
+        read_and_evaluate(&replaced, &evaluator);
+    }
+}
