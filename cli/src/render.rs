@@ -261,7 +261,8 @@ pub fn problems(problems: &[Problem]) -> String {
             ProblemKind::Error => "error",
             ProblemKind::Skipped => "skipped",
         };
-        let place = if p.location.is_empty() {
+        // Decoding errors already start with their JSON path; say the location only once.
+        let place = if p.location.is_empty() || p.message.starts_with(&p.location) {
             p.source.clone()
         } else {
             format!("{} at {}", p.source, p.location)
