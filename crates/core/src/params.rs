@@ -23,6 +23,8 @@ pub enum ParamKind {
     Ports,
     /// A comma-separated list of strings.
     List,
+    /// `true` or `false` (case-insensitive).
+    Boolean,
 }
 
 /// A declared parameter with its default (written as Config would pass it).
@@ -40,6 +42,7 @@ pub enum ParamValue {
     Integer(i64),
     Ports(Vec<PortRange>),
     List(Vec<String>),
+    Boolean(bool),
 }
 
 /// A parameter value that does not fit its declaration.
@@ -71,6 +74,13 @@ impl ParamSpec {
                 Ok(ParamValue::Integer(value))
             }
             ParamKind::Ports => parse_port_list(text).map(ParamValue::Ports).map_err(error),
+            ParamKind::Boolean => match text.trim() {
+                t if t.eq_ignore_ascii_case("true") => Ok(ParamValue::Boolean(true)),
+                t if t.eq_ignore_ascii_case("false") => Ok(ParamValue::Boolean(false)),
+                _ => Err(error(format!(
+                    "{text:?} is not a boolean (expected true or false)"
+                ))),
+            },
             ParamKind::List => Ok(ParamValue::List(
                 text.split(',')
                     .map(str::trim)
@@ -192,6 +202,11 @@ impl Params {
             Some(ParamValue::Ports(v)) => v,
             _ => Vec::new(),
         }
+    }
+
+    /// A boolean parameter.
+    pub fn boolean(&self, spec: &ParamSpec) -> bool {
+        matches!(self.value(spec), Some(ParamValue::Boolean(true)))
     }
 
     /// A string-list parameter.

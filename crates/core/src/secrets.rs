@@ -91,9 +91,16 @@ impl fmt::Display for Finding {
 }
 
 /// Finds credentials among name/value pairs.
+///
+/// By default only what is certain fails: listed names, and values in a credential's own
+/// format (access keys, private keys, JSON Web Tokens, vendor tokens, connection strings with a
+/// password). [`Detector::with_heuristics`] adds literal values of variables named like secrets
+/// and high-entropy values, which find more and can mistake settings or identifiers for
+/// credentials.
 #[derive(Debug, Clone, Default)]
 pub struct Detector {
     listed: Vec<String>,
+    heuristics: bool,
 }
 
 impl Detector {
@@ -109,7 +116,14 @@ impl Detector {
                 .map(|n| n.as_ref().trim().to_string())
                 .filter(|n| !n.is_empty())
                 .collect(),
+            heuristics: false,
         }
+    }
+
+    /// Also flag literal values of variables named like secrets, and high-entropy values.
+    pub fn with_heuristics(mut self, on: bool) -> Self {
+        self.heuristics = on;
+        self
     }
 
     /// The variables of one set (one container, one function) that look like credentials, in
@@ -142,6 +156,9 @@ impl Detector {
         }
         if let Some(reason) = value_reason(value, key_id_nearby) {
             return Some(reason);
+        }
+        if !self.heuristics {
+            return None;
         }
         let tokens = name_tokens(name);
         if names_a_pointer_or_setting(&tokens) {
@@ -596,6 +613,7 @@ mod tests {
             "AWS_SECRET_ACCESS_KEY",
             "ECS_ENGINE_AUTH_DATA",
         ])
+        .with_heuristics(true)
         .scan(vars)
         .into_iter()
         .map(|f| (f.variable, f.reason))
@@ -604,6 +622,36 @@ mod tests {
 
     fn reason(name: &str, value: &str) -> Option<Reason> {
         reasons(&[(name, value)]).pop().map(|(_, r)| r)
+    }
+
+    #[test]
+    fn without_heuristics_only_certain_credentials_fail() {
+        let strict = Detector::new(["AWS_SECRET_ACCESS_KEY"]);
+        let settings = [
+            ("PASSWORD_COMPLEXITY", "high"),
+            ("CSRF_TOKEN_COOKIE", "XSRF-TOKEN"),
+            ("TOKEN_ISSUER_DOMAIN", "auth.acme.example"),
+            ("PASSWORD_HASHER", "argon2id"),
+            ("COGNITO_CLIENT_ID", "4j8h2k5l7m9n1p3q5r7s9t1v3x"),
+            (
+                "FEATURE_FLAGS",
+                "eyJkYXJrTW9kZSI6dHJ1ZSwibmV3Q2hlY2tvdXQiOmZhbHNlfQ==",
+            ),
+        ];
+        assert!(
+            strict.scan(&settings).is_empty(),
+            "{:?}",
+            strict.scan(&settings)
+        );
+        let certain = [
+            ("AWS_SECRET_ACCESS_KEY", "anything"),
+            ("DEPLOY_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+            (
+                "TLS_KEY",
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+            ),
+        ];
+        assert_eq!(strict.scan(&certain).len(), 3);
     }
 
     /// A deterministic stream of pseudo-random characters (xorshift), for statistics.

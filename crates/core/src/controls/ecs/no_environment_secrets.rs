@@ -10,18 +10,29 @@ pub static SECRET_KEYS: ParamSpec = ParamSpec {
     help: "Environment variable names that always fail, whatever their value (comma-separated, case-insensitive).",
 };
 
+/// Beyond the managed rule: also fail literal values of variables named like secrets, and
+/// high-entropy values.
+pub static HEURISTICS: ParamSpec = ParamSpec {
+    name: "detectByNameAndEntropy",
+    kind: ParamKind::Boolean,
+    default: "false",
+    help: "Also fail literal values of variables named like secrets (DB_PASSWORD, API_TOKEN…) and high-entropy values; finds more, and can mistake settings or identifiers for credentials.",
+};
+
 crate::control! {
     /// ## What it checks
     /// Whether any container definition passes a credential in clear through `Environment`.
     /// As in the managed rule `ecs-no-environment-secrets`, a variable named in `secretKeys`
     /// (by default `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `ECS_ENGINE_AUTH_DATA`) fails
     /// whatever its value. Beyond the managed rule, the shared credential detector
-    /// (`ourside_core::secrets`) also fails values shaped like credentials (AWS access keys,
-    /// private keys, JSON Web Tokens, GitHub/Slack/Stripe tokens, connection strings with a
-    /// password, high-entropy strings) and literal values of variables named like secrets
-    /// (`DB_PASSWORD`, `API_TOKEN`…); names that point to a secret store (`…_SECRET_ARN`,
+    /// (`ourside_core::secrets`) also fails values in a credential's own format (AWS access
+    /// keys, private keys, JSON Web Tokens, GitHub/Slack/Stripe tokens, connection strings with
+    /// a password): these are never settings. With `detectByNameAndEntropy` it also fails
+    /// literal values of variables named like secrets (`DB_PASSWORD`, `API_TOKEN`…) and
+    /// high-entropy values; names that point to a secret store (`…_SECRET_ARN`,
     /// `…_PASSWORD_PARAMETER`) and values that are ARNs or `ssm:`/`{{resolve:…}}` references
-    /// pass. Variables from `Secrets` (`valueFrom`) and `EnvironmentFiles` are not values in the
+    /// pass. That mode is off by default because it can mistake settings or public
+    /// identifiers for credentials. Variables from `Secrets` (`valueFrom`) and `EnvironmentFiles` are not values in the
     /// item and are not judged. Annotations name the container and the variable, never the
     /// value. Only ACTIVE revisions are judged.
     ///
@@ -52,14 +63,15 @@ crate::control! {
             text: "Move credentials out of container environment variables into Secrets Manager or Parameter Store, reference them with secrets/valueFrom, and rotate them.",
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-8",
         },
-        params: &[SECRET_KEYS],
+        params: &[SECRET_KEYS, HEURISTICS],
         check: Check::Item(evaluate),
     }
 }
 
 fn evaluate(resource: &Resource, params: &Params, _: &Context) -> Outcome {
     revision::judge(resource, |task| {
-        let detector = Detector::new(params.list(&SECRET_KEYS));
+        let detector =
+            Detector::new(params.list(&SECRET_KEYS)).with_heuristics(params.boolean(&HEURISTICS));
         let offences: Vec<String> = task
             .containers
             .iter()
@@ -133,7 +145,7 @@ mod tests {
                 }
                 if evaluation.control.id == "ECS.8" {
                     assert!(
-                        verdict.annotation.contains("DB_PASSWORD"),
+                        verdict.annotation.contains("AWS_SECRET_ACCESS_KEY"),
                         "{}",
                         verdict.annotation
                     );
