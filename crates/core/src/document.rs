@@ -85,23 +85,41 @@ struct Probe {
 /// Reads a whole document. `Err` only when the text is not JSON at all or is no kind of Config
 /// document; problems inside a recognised document are reported per entry.
 pub fn read(text: &str, hints: &Hints) -> Result<Vec<Entry>, InputError> {
+    if text.trim().is_empty() {
+        return Err(InputError::new(
+            "",
+            "empty file: expected an AWS Config document",
+        ));
+    }
     let mut entries = Vec::new();
-    read_into(text, "", hints, &mut entries)?;
+    read_into(text, "", hints, 0, &mut entries)?;
     Ok(entries)
 }
+
+/// How deep arrays and recorded-response wrappers may nest around a document.
+const MAX_WRAPPING: usize = 8;
 
 fn read_into(
     text: &str,
     location: &str,
     hints: &Hints,
+    depth: usize,
     out: &mut Vec<Entry>,
 ) -> Result<(), InputError> {
+    if depth > MAX_WRAPPING {
+        return Err(InputError::new(
+            location,
+            format!(
+                "nested more than {MAX_WRAPPING} arrays or recorded responses deep: not an AWS Config document"
+            ),
+        ));
+    }
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
         let list: Vec<Box<RawValue>> = parse_str(text).map_err(|e| e.within(location))?;
         for (i, element) in list.iter().enumerate() {
             let at = format!("{location}[{i}]");
-            if let Err(e) = read_into(element.get(), &at, hints, out) {
+            if let Err(e) = read_into(element.get(), &at, hints, depth + 1, out) {
                 out.push(Entry {
                     location: at,
                     content: Content::Error(e),
@@ -156,7 +174,7 @@ fn read_into(
     } else if let Some(item) = probe.aggregate_item {
         push_item(item.get(), &at("ConfigurationItem"), hints, out);
     } else if let (Some(_), Some(data)) = (probe.status_code, probe.data) {
-        read_into(data.get(), &at("data"), hints, out)?;
+        read_into(data.get(), &at("data"), hints, depth + 1, out)?;
     } else if probe.resource_type.is_some()
         || probe.configuration.is_some()
         || probe.status.is_some()

@@ -134,6 +134,11 @@ impl ConfigurationItem {
     /// Decodes `configuration` (object or JSON string) into `T`, naming the path on failure.
     pub fn configuration<T: serde::de::DeserializeOwned>(&self) -> Result<T, InputError> {
         match &self.configuration {
+            // A derived struct would read a list positionally and report a baffling field.
+            Some(raw) if raw.get().trim_start().starts_with('[') => Err(InputError::new(
+                "configuration",
+                "expected an object, found a list",
+            )),
             Some(raw) => parse_embedded(raw).map_err(|e| e.within("configuration")),
             None => Err(InputError::new(
                 "configuration",

@@ -118,8 +118,12 @@ fn normalise_rfc3339(text: &str) -> String {
     match zone_start {
         None => s.push('Z'),
         Some(i) => {
-            let zone = &s[i..];
-            if zone.len() == 5 && !zone.contains(':') && !zone.starts_with(['Z', 'z']) {
+            // `+HHMM` / `-HHMM` (ASCII digits only, so the insertion point is a char boundary).
+            let zone = s.as_bytes().get(i..).unwrap_or_default();
+            if zone.len() == 5
+                && matches!(zone[0], b'+' | b'-')
+                && zone[1..].iter().all(u8::is_ascii_digit)
+            {
                 s.insert(i + 3, ':');
             }
         }
@@ -264,6 +268,19 @@ mod tests {
             "2016-12-11T06:04:03.800Z"
         );
         assert_eq!(ts("\"2026-12-31\""), "2026-12-31T00:00:00.000Z");
+    }
+
+    #[test]
+    fn non_ascii_never_panics() {
+        for text in [
+            "2026-01-01T00:00:00+a€",
+            "2026-01-01T00:00:00-x€",
+            "2026-01-01T00:00:00€€",
+            "€",
+            "2026-01-0€",
+        ] {
+            assert_eq!(Timestamp::parse(text), None, "{text}");
+        }
     }
 
     #[test]
