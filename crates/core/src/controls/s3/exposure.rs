@@ -9,7 +9,7 @@
 
 use crate::control::Context;
 use crate::json::InputError;
-use crate::policy::Statement;
+use crate::policy::{wildcard_match, Statement};
 use crate::resource::s3::{Bucket, Permission, PublicAccessBlock};
 use crate::resource::{section, Resource};
 use crate::verdict::{Outcome, Verdict};
@@ -53,29 +53,70 @@ impl Access {
         }
     }
 
-    /// Representative actions: a statement covering any of them grants this kind of access.
+    /// The actions of this kind: a statement covering any of them grants this kind of access.
+    /// (S3 counts `s3:Get*`/`s3:List*` and the `Put`/`Delete` family as public "bad actions".)
     fn actions(self) -> &'static [&'static str] {
         match self {
             Access::Read => &[
                 "s3:GetObject",
                 "s3:GetObjectVersion",
+                "s3:GetObjectAcl",
+                "s3:GetObjectVersionAcl",
+                "s3:GetObjectAttributes",
+                "s3:GetObjectVersionAttributes",
+                "s3:GetObjectTagging",
+                "s3:GetObjectVersionTagging",
+                "s3:GetObjectTorrent",
+                "s3:GetObjectVersionTorrent",
+                "s3:GetObjectRetention",
+                "s3:GetObjectLegalHold",
                 "s3:ListBucket",
                 "s3:ListBucketVersions",
-                "s3:GetObjectAcl",
+                "s3:ListBucketMultipartUploads",
+                "s3:ListMultipartUploadParts",
                 "s3:GetBucketAcl",
                 "s3:GetBucketPolicy",
+                "s3:GetBucketLocation",
+                "s3:GetBucketWebsite",
+                "s3:GetBucketTagging",
+                "s3:GetBucketCORS",
+                "s3:GetBucketLogging",
+                "s3:GetBucketVersioning",
+                "s3:GetEncryptionConfiguration",
+                "s3:GetLifecycleConfiguration",
+                "s3:GetReplicationConfiguration",
             ],
             Access::Write => &[
                 "s3:PutObject",
+                "s3:PutObjectAcl",
+                "s3:PutObjectVersionAcl",
+                "s3:PutObjectTagging",
+                "s3:PutObjectVersionTagging",
+                "s3:PutObjectRetention",
+                "s3:PutObjectLegalHold",
                 "s3:DeleteObject",
                 "s3:DeleteObjectVersion",
-                "s3:PutObjectAcl",
+                "s3:DeleteObjectTagging",
+                "s3:DeleteObjectVersionTagging",
+                "s3:AbortMultipartUpload",
+                "s3:RestoreObject",
+                "s3:ReplicateObject",
+                "s3:ReplicateDelete",
                 "s3:PutBucketAcl",
                 "s3:PutBucketPolicy",
                 "s3:DeleteBucketPolicy",
                 "s3:DeleteBucket",
-                "s3:RestoreObject",
-                "s3:AbortMultipartUpload",
+                "s3:PutBucketWebsite",
+                "s3:DeleteBucketWebsite",
+                "s3:PutBucketCORS",
+                "s3:PutBucketTagging",
+                "s3:PutBucketVersioning",
+                "s3:PutBucketLogging",
+                "s3:PutBucketNotification",
+                "s3:PutBucketPublicAccessBlock",
+                "s3:PutEncryptionConfiguration",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutReplicationConfiguration",
             ],
         }
     }
@@ -161,8 +202,9 @@ fn exposure(bucket: &Bucket, context: &Context, access: Access) -> Result<Exposu
     Ok(Exposure { offences, blocked })
 }
 
-/// `policy statement Sid "X" allows s3:GetObject to everyone (Principal "*")` when the statement
-/// is a public grant of `access` not neutralised by a Deny-unless statement.
+/// `policy statement Sid "X" allows s3:GetObject (read) to everyone…` when the statement grants
+/// `access` to everyone and some action it grants is not taken back, for every resource it
+/// names, by a Deny-unless statement.
 fn public_statement(
     label: &str,
     statement: &Statement,
@@ -175,15 +217,28 @@ fn public_statement(
     if statement.restricting_condition(RESTRICTING_KEYS).is_some() {
         return None;
     }
-    let action = statement.first_covered(access.actions())?;
-    let denied = all
+    let action = access
+        .actions()
         .iter()
-        .any(|d| d.covers_action(action) && d.deny_unless_condition(RESTRICTING_KEYS).is_some());
-    if denied {
-        return None;
-    }
+        .copied()
+        .filter(|a| statement.covers_action(a))
+        .find(|a| !all.iter().any(|deny| takes_back(deny, statement, a)))?;
     Some(format!(
         "policy {label} allows {action} ({}) to everyone without a restricting condition",
         access.verb()
     ))
+}
+
+/// Whether `deny` denies `action` on every resource `allow` names to everyone not matching a
+/// fixed value of a restricting key.
+fn takes_back(deny: &Statement, allow: &Statement, action: &str) -> bool {
+    deny.covers_action(action)
+        && deny.deny_unless_condition(RESTRICTING_KEYS).is_some()
+        && deny.not_resources.is_none()
+        && allow.not_resources.is_none()
+        && !allow.resources.is_empty()
+        && allow
+            .resources
+            .iter()
+            .all(|r| deny.resources.iter().any(|p| wildcard_match(p, r)))
 }
