@@ -1,6 +1,14 @@
 use crate::controls::prelude::*;
 use crate::policy::{principal_account, Condition, Statement};
 
+/// Apply the source-account test to every service principal, not only S3.
+pub static ALL_SERVICES: ParamSpec = ParamSpec {
+    name: "requireSourceAccountForAllServices",
+    kind: ParamKind::Boolean,
+    default: "false",
+    help: "Fail a permission for any service principal (not only S3) that no aws:SourceAccount or aws:SourceArn ties to an account.",
+};
+
 crate::control! {
     /// ## What it checks
     /// Whether the function's resource-based policy lets anyone invoke or manage it. A statement
@@ -12,14 +20,14 @@ crate::control! {
     /// function URL permission (`lambda:InvokeFunctionUrl` with `lambda:FunctionUrlAuthType`
     /// `NONE`) to everyone is public and said so.
     ///
-    /// A statement for a service principal (`s3.amazonaws.com`, `sns.amazonaws.com`…) is public
-    /// too when nothing ties the invoking resource to an account: the managed rule fails an S3
-    /// permission without `aws:SourceAccount`, and we apply the same confused-deputy test to
-    /// every service (stricter than AWS's wording, which names only S3). A fixed
-    /// `aws:SourceAccount`/`aws:SourceOwner`/`aws:SourceOrgID`, or an `aws:SourceArn` whose
-    /// account field is a fixed account id (wildcards elsewhere in the ARN are fine), ties it;
-    /// S3 bucket ARNs carry no account, so S3 needs `aws:SourceAccount`. A function without a
-    /// policy passes.
+    /// A permission for the S3 service principal is public too when nothing ties the invoking
+    /// bucket to an account, as the managed rule judges it: S3 bucket ARNs carry no account, so
+    /// it needs a fixed `aws:SourceAccount` (or `aws:SourceOwner`/`aws:SourceOrgID`). With
+    /// `requireSourceAccountForAllServices` the same confused-deputy test applies to every
+    /// service principal (`sns.amazonaws.com`, `events.amazonaws.com`…), where an
+    /// `aws:SourceArn` in a fixed account also ties it; that is stricter than AWS, and some
+    /// service permissions (Secrets Manager rotation, Alexa skills) are usually granted without
+    /// a source. A function without a policy passes.
     ///
     /// ## Why it matters
     /// Resource policies are the customer's side of access control. A public function can be
@@ -48,7 +56,7 @@ crate::control! {
             text: "Remove policy statements that grant access to everyone, and re-add service permissions with a source account (and source ARN) condition.",
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/lambda-controls.html#lambda-1",
         },
-        params: &[],
+        params: &[ALL_SERVICES],
         check: Check::Item(evaluate),
     }
 }
@@ -71,7 +79,8 @@ const RESTRICTING_KEYS: &[&str] = &[
 /// Keys whose fixed values tie a service's request to the accounts it comes from.
 const SOURCE_ACCOUNT_KEYS: &[&str] = &["aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID"];
 
-fn evaluate(resource: &Resource, _: &Params, _: &Context) -> Outcome {
+fn evaluate(resource: &Resource, params: &Params, _: &Context) -> Outcome {
+    let all_services = params.boolean(&ALL_SERVICES);
     let Resource::LambdaFunction(function) = resource else {
         return Ok(Verdict::not_applicable("not a Lambda function"));
     };
@@ -85,7 +94,7 @@ fn evaluate(resource: &Resource, _: &Params, _: &Context) -> Outcome {
         .filter(|(_, s)| s.is_allow())
         .flat_map(|(label, s)| {
             let mut found: Vec<String> = public_grant(&label, s).into_iter().collect();
-            found.extend(unbound_services(&label, s));
+            found.extend(unbound_services(&label, s, all_services));
             found
         })
         .collect();
@@ -151,7 +160,7 @@ fn actions(statement: &Statement) -> String {
 }
 
 /// Service principals of the statement that any account's resources could make act.
-fn unbound_services(label: &str, statement: &Statement) -> Vec<String> {
+fn unbound_services(label: &str, statement: &Statement, all_services: bool) -> Vec<String> {
     let Some(principal) = &statement.principal else {
         return Vec::new();
     };
@@ -160,6 +169,7 @@ fn unbound_services(label: &str, statement: &Statement) -> Vec<String> {
     }
     principal
         .values("Service")
+        .filter(|service| all_services || service.eq_ignore_ascii_case("s3.amazonaws.com"))
         .map(|service| {
             let why = if service.eq_ignore_ascii_case("s3.amazonaws.com") {
                 "without aws:SourceAccount (S3 bucket ARNs name no account)"
