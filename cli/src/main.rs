@@ -78,7 +78,8 @@ struct ScanArgs {
     /// Tag key that exempts a resource from controls.
     #[arg(long, value_name = "KEY", default_value = DEFAULT_TAG_KEY)]
     exemption_tag: String,
-    /// Region for findings about global resources (IAM) in --format asff.
+    /// Region for findings about global resources (IAM) in --format asff (default: the region
+    /// most scanned items are in).
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
     /// Evaluate as of this time (RFC 3339), instead of now.
@@ -245,8 +246,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         ScanFormat::Table => print(&render::table(&report, args.all, style)),
         ScanFormat::Jsonl => print(&render::jsonl(&report)),
         ScanFormat::Asff => {
+            // Config records global resources (IAM) in one region: without --region, the
+            // region most scanned items are in.
+            let home_region = args.region.clone().or_else(|| render::main_region(&report));
             let producer = Producer {
-                default_region: args.region.as_deref(),
+                default_region: home_region.as_deref(),
                 now,
             };
             let (text, more) = render::asff(&report, &producer);

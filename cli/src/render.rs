@@ -231,6 +231,25 @@ pub fn jsonl(report: &Report) -> String {
     out
 }
 
+/// The region most scanned regional resources are in (the first by name on a tie): where Config
+/// most likely records the account's global resources.
+pub fn main_region(report: &Report) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for region in report
+        .records
+        .iter()
+        .filter_map(|r| r.subject.region.as_deref())
+        .filter(|r| !r.is_empty() && *r != "global")
+    {
+        *counts.entry(region).or_default() += 1;
+    }
+    let most = counts.values().copied().max()?;
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == most)
+        .map(|(region, _)| region.to_string())
+}
+
 /// The Security Hub findings, as a JSON array. Evaluations that cannot become findings (no
 /// account or region) are returned as problems.
 pub fn asff(report: &Report, producer: &Producer) -> (String, Vec<Problem>) {
@@ -243,8 +262,14 @@ pub fn asff(report: &Report, producer: &Producer) -> (String, Vec<Problem>) {
                 &r.source,
                 &r.location,
                 format!(
-                    "{} on {}: no finding: {e}",
-                    r.control.id, r.subject.resource_id
+                    "{} on {}: no finding: {e}{}",
+                    r.control.id,
+                    r.subject.resource_id,
+                    if matches!(e, asff::AsffError::NoRegion(_)) {
+                        " (pass --region REGION)"
+                    } else {
+                        ""
+                    }
                 ),
             )),
         }
@@ -260,6 +285,7 @@ pub fn problems(problems: &[Problem]) -> String {
         let kind = match p.kind {
             ProblemKind::Error => "error",
             ProblemKind::Skipped => "skipped",
+            ProblemKind::Note => "note",
         };
         // Decoding errors already start with their JSON path; say the location only once.
         let place = if p.location.is_empty() || p.message.starts_with(&p.location) {

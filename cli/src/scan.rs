@@ -1,7 +1,7 @@
 //! Scanning inputs: read every document, learn account-level facts from all of them, then
 //! evaluate every item. Every input ends up either in the records or in the problems.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -43,50 +43,82 @@ impl Input {
 }
 
 /// Expands paths: files as given, directories recursively (`*.json` files, sorted). Anything
-/// else found in a directory is reported, not silently dropped.
+/// else found in a directory is reported, not silently dropped; a file reached twice (a path
+/// given twice, a symbolic link, a link cycle) is read once.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
-    let mut inputs = Vec::new();
-    let mut problems = Vec::new();
+    let mut walk = Walk::default();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut inputs, &mut problems);
+            let before = walk.inputs.len();
+            walk.dir(path);
+            if walk.inputs.len() == before {
+                walk.problems.push(Problem::error(
+                    &path.display().to_string(),
+                    "",
+                    "no .json files in this directory",
+                ));
+            }
         } else {
-            inputs.push(Input::from_file(path));
+            walk.file(path);
         }
     }
-    (inputs, problems)
+    (walk.inputs, walk.problems)
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) {
-    let mut entries = match fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            problems.push(Problem::error(
-                &dir.display().to_string(),
-                "",
-                e.to_string(),
-            ));
+#[derive(Default)]
+struct Walk {
+    inputs: Vec<Input>,
+    problems: Vec<Problem>,
+    seen: HashSet<PathBuf>,
+}
+
+impl Walk {
+    /// Whether `path` is new (by its canonical form, when it has one).
+    fn first_visit(&mut self, path: &Path) -> bool {
+        let key = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.seen.insert(key)
+    }
+
+    fn file(&mut self, path: &Path) {
+        if self.first_visit(path) {
+            self.inputs.push(Input::from_file(path));
+        }
+    }
+
+    fn dir(&mut self, dir: &Path) {
+        if !self.first_visit(dir) {
             return;
         }
-    };
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, inputs, problems);
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            inputs.push(Input::from_file(&path));
-        } else {
-            problems.push(Problem::skipped(
-                &path.display().to_string(),
-                "",
-                "not a .json file",
-            ));
+        let mut entries = match fs::read_dir(dir) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect::<Vec<_>>(),
+            Err(e) => {
+                self.problems.push(Problem::error(
+                    &dir.display().to_string(),
+                    "",
+                    e.to_string(),
+                ));
+                return;
+            }
+        };
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                self.dir(&path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            {
+                self.file(&path);
+            } else {
+                self.problems.push(Problem::skipped(
+                    &path.display().to_string(),
+                    "",
+                    "not a .json file",
+                ));
+            }
         }
     }
 }
@@ -106,6 +138,8 @@ pub struct Record {
 pub enum ProblemKind {
     Error,
     Skipped,
+    /// Used, but not as the subject of an evaluation (account-level facts).
+    Note,
 }
 
 /// An input (or part of one) that yielded no verdict, and why.
@@ -124,6 +158,13 @@ impl Problem {
             location: location.to_string(),
             kind: ProblemKind::Error,
             message: message.into(),
+        }
+    }
+
+    pub fn note(source: &str, location: &str, message: impl Into<String>) -> Self {
+        Problem {
+            kind: ProblemKind::Note,
+            ..Problem::error(source, location, message)
         }
     }
 
@@ -222,6 +263,7 @@ pub fn scan(inputs: Vec<Input>, options: &Options) -> Report {
             }
         }
     }
+    let found = latest_versions(found, &mut report.problems);
     report.items = found.len();
 
     let base = match evaluator(options, &RawParams::default()) {
@@ -235,6 +277,16 @@ pub fn scan(inputs: Vec<Input>, options: &Options) -> Report {
     };
     let mut learner = base;
     for f in &found {
+        if Evaluator::learns_from(&f.item.resource_type) && !f.item.is_gone() {
+            report.problems.push(Problem::note(
+                &f.source,
+                &f.location,
+                format!(
+                    "account-level S3 Block Public Access of account {} taken into account for its buckets",
+                    f.item.account_id.as_deref().or(f.item.resource_id.as_deref()).unwrap_or("(unknown)")
+                ),
+            ));
+        }
         if let Err(e) = learner.learn(&f.item) {
             report
                 .problems
@@ -261,7 +313,9 @@ pub fn scan(inputs: Vec<Input>, options: &Options) -> Report {
                 continue;
             }
         };
-        if !evaluator.covers(&f.item.resource_type) {
+        if !evaluator.covers(&f.item.resource_type)
+            && !Evaluator::learns_from(&f.item.resource_type)
+        {
             *uncovered_per_source
                 .entry(f.source.clone())
                 .or_default()
@@ -315,6 +369,68 @@ pub fn scan(inputs: Vec<Input>, options: &Options) -> Report {
         ));
     }
     report
+}
+
+/// Keeps the newest item of each resource (by capture time; the later input wins a tie): Config
+/// history output lists every past version, and judging an old one would report a state that
+/// no longer exists. Older versions are reported as skipped.
+fn latest_versions(found: Vec<Found>, problems: &mut Vec<Problem>) -> Vec<Found> {
+    type Key = (Option<String>, Option<String>, String, String);
+    let key = |f: &Found| -> Option<Key> {
+        let id = f.item.resource_id.clone()?;
+        Some((
+            f.item.account_id.clone(),
+            f.item.region.clone(),
+            f.item.resource_type.config_name().to_string(),
+            id,
+        ))
+    };
+    let mut newest: BTreeMap<Key, usize> = BTreeMap::new();
+    for (i, f) in found.iter().enumerate() {
+        if let Some(k) = key(f) {
+            let keep = match newest.get(&k) {
+                Some(&j) => f.item.capture_time >= found[j].item.capture_time,
+                None => true,
+            };
+            if keep {
+                newest.insert(k, i);
+            }
+        }
+    }
+    let mut kept = Vec::with_capacity(found.len());
+    for (i, f) in found.iter().enumerate() {
+        let winner = key(f).and_then(|k| newest.get(&k).copied()).unwrap_or(i);
+        if winner == i {
+            continue;
+        }
+        let newer = &found[winner];
+        problems.push(Problem::skipped(
+            &f.source,
+            &f.location,
+            format!(
+                "an older version of {} {}: superseded by the item captured {} ({}{})",
+                f.item.resource_type,
+                f.item.display_id(),
+                newer
+                    .item
+                    .capture_time
+                    .map_or_else(|| "later".to_string(), |t| t.to_rfc3339()),
+                newer.source,
+                if newer.location.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", newer.location)
+                }
+            ),
+        ));
+    }
+    for (i, f) in found.into_iter().enumerate() {
+        let winner = key(&f).and_then(|k| newest.get(&k).copied()).unwrap_or(i);
+        if winner == i {
+            kept.push(f);
+        }
+    }
+    kept
 }
 
 /// The evaluator for the selected controls with `event_params` under the command-line ones.

@@ -43,12 +43,99 @@ fn scan_without_paths_scans_the_bundled_example_account() {
     let o = ourside(&["scan", "--now", NOW]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("failing"), "{out}");
-    assert!(out.contains("Platform"), "{out}");
+    let summary = out.lines().last().unwrap_or_default();
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
     assert!(
-        out.contains("examples/account") || out.contains("passing"),
-        "{out}"
+        readme.contains(summary),
+        "the README quotes the example account's summary line; it is now:\n{summary}"
     );
+    assert!(out.starts_with("Platform ("), "{out}");
+    let o = ourside(&["scan", "--now", NOW, "--format", "asff"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "every example evaluation becomes a finding: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn history_output_judges_only_the_newest_version() {
+    let dir = scratch("history");
+    let version = |time: &str, cidr: &str| {
+        serde_json::json!({
+            "version": "1.3", "accountId": "111122223333", "configurationItemCaptureTime": time,
+            "configurationItemStatus": "OK", "resourceType": "AWS::EC2::SecurityGroup",
+            "resourceId": "sg-0a1b2c3d", "awsRegion": "eu-west-1",
+            "configuration": serde_json::json!({"groupId": "sg-0a1b2c3d", "groupName": "app",
+                "ipPermissions": [{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": [cidr]}]}).to_string()
+        })
+    };
+    let history = serde_json::json!({"configurationItems": [
+        version("2026-05-02T00:00:00Z", "10.0.0.0/8"),
+        version("2026-05-01T00:00:00Z", "0.0.0.0/0"),
+    ]});
+    let file = dir.join("history.json");
+    fs::write(&file, history.to_string()).unwrap();
+    let o = ourside(&[
+        "scan",
+        "--now",
+        NOW,
+        "--control",
+        "EC2.13",
+        "--fail-on",
+        "high",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the fixed newest version decides: {}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("an older version of AWS::EC2::SecurityGroup sg-0a1b2c3d"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_file_is_read_once_and_empty_inputs_are_named() {
+    let dir = scratch("once");
+    fs::copy(
+        fixture("EC2.13/non_compliant/ssh-open-ipv4-and-ipv6.json"),
+        dir.join("sg.json"),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("empty-history.json"),
+        r#"{"configurationItems": []}"#,
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    let path = dir.to_str().unwrap();
+    let o = ourside(&["scan", "--now", NOW, "--control", "EC2.13", path, path]);
+    let out = stdout(&o);
+    assert!(out.contains("1 item in 2 inputs"), "{out}");
+    assert!(
+        stderr(&o).contains("empty-history.json at configurationItems: skipped: the list is empty"),
+        "{}",
+        stderr(&o)
+    );
+    let empty = scratch("no-json");
+    let o = ourside(&["scan", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("no .json files in this directory"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = fs::remove_dir_all(&dir);
+    let _ = fs::remove_dir_all(&empty);
 }
 
 #[test]

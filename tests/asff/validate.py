@@ -3,7 +3,7 @@
 Reads a JSON array of findings (``ourside scan --format asff``) and checks, in batches of at most
 100 (the BatchImportFindings limit), that each batch is a valid ``BatchImportFindings`` request for
 the ``securityhub`` service model botocore ships. Also checks what the model cannot express:
-Title <= 256 and Description <= 1024 characters, timestamps are RFC 3339 UTC.
+ids are unique, Title <= 256 and Description <= 1024 characters, timestamps are RFC 3339 UTC.
 Exits non-zero with every problem listed.
 """
 
@@ -39,6 +39,10 @@ def main(path):
         for key in ("CreatedAt", "UpdatedAt", "FirstObservedAt", "LastObservedAt"):
             if key in f and not RFC3339.match(f[key]):
                 problems.append(f"{f['Id']}: {key} {f[key]!r} is not RFC 3339 UTC")
+    ids = [f.get("Id") for f in findings]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"{len(duplicates)} finding ids appear more than once, e.g. {duplicates[0]}")
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1

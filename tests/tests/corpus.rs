@@ -157,10 +157,14 @@ const EXPECTATIONS: &[Expect] = &[
     verdicts("items/c7n-config-s3.json", &[("S3.14", "*", N), ("S3.2", "*", C)]),
     verdicts("items/c7n-config-s3-lifecycle.json", &[("S3.14", "*", N)]),
     // API responses and notifications.
-    verdicts(
-        "api/c7n-placebo-ebs-volume-deleted-GetResourceConfigHistory.json",
-        &[("EC2.3", "@data.configurationItems[0]", NA), ("EC2.3", "@data.configurationItems[1]", C)],
-    ),
+    // History, newest first: the deletion is judged; the older (encrypted) version is skipped.
+    Expect {
+        file: "api/c7n-placebo-ebs-volume-deleted-GetResourceConfigHistory.json",
+        verdicts: &[("EC2.3", "@data.configurationItems[0]", NA)],
+        problem: Some((S, "an older version of AWS::EC2::Volume vol-12345")),
+        note: "",
+    },
+    problem("items/rdk-AWS_S3_AccountPublicAccessBlock.json", ProblemKind::Note, "account-level S3 Block Public Access"),
     // A select result without accountId: S3.6 cannot tell the owner from other accounts.
     Expect {
         file: "api/c7n-placebo-s3-SelectResourceConfig.json",

@@ -307,6 +307,13 @@ pub fn finding(
         ]),
     });
     let observed = subject.capture_time.map(Timestamp::to_rfc3339);
+    // The item's capture time is when the state was first seen: stable across re-runs, unlike
+    // the evaluation time (never later than it, so UpdatedAt >= CreatedAt).
+    let created = subject
+        .capture_time
+        .filter(|t| *t <= producer.now)
+        .unwrap_or(producer.now)
+        .to_rfc3339();
     let now = producer.now.to_rfc3339();
 
     Ok(Finding {
@@ -323,7 +330,7 @@ pub fn finding(
         types: types.clone(),
         first_observed_at: observed.clone(),
         last_observed_at: observed,
-        created_at: now.clone(),
+        created_at: created,
         updated_at: now,
         severity: severity.clone(),
         finding_provider_fields: FindingProviderFields { severity, types },

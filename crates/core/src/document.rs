@@ -71,6 +71,11 @@ struct Probe {
     base_configuration_items: Option<Box<RawValue>>,
     #[serde(rename = "Results")]
     results: Option<Box<RawValue>>,
+    #[serde(
+        rename = "unprocessedResourceKeys",
+        alias = "UnprocessedResourceIdentifiers"
+    )]
+    unprocessed: Option<Box<RawValue>>,
     #[serde(rename = "ConfigurationItem")]
     aggregate_item: Option<Box<RawValue>>,
     status_code: Option<serde::de::IgnoredAny>,
@@ -117,6 +122,14 @@ fn read_into(
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
         let list: Vec<Box<RawValue>> = parse_str(text).map_err(|e| e.within(location))?;
+        if list.is_empty() {
+            out.push(Entry {
+                location: location.to_string(),
+                content: Content::Skipped(
+                    "an empty JSON array: no configuration items".to_string(),
+                ),
+            });
+        }
         for (i, element) in list.iter().enumerate() {
             let at = format!("{location}[{i}]");
             if let Err(e) = read_into(element.get(), &at, hints, depth + 1, out) {
@@ -169,6 +182,21 @@ fn read_into(
             "baseConfigurationItems"
         };
         push_item_list(list.get(), &at(field), hints, out)?;
+        if let Some(keys) = probe
+            .unprocessed
+            .filter(|k| k.get().trim() != "[]" && k.get().trim() != "null")
+        {
+            out.push(error(
+                &at("unprocessedResourceKeys"),
+                InputError::new(
+                    at("unprocessedResourceKeys"),
+                    format!(
+                        "Config did not return these resources, so they were not evaluated (call batch-get-resource-config again for them): {}",
+                        clip(keys.get(), 200)
+                    ),
+                ),
+            ));
+        }
     } else if let Some(list) = probe.results {
         push_item_list(list.get(), &at("Results"), hints, out)?;
     } else if let Some(item) = probe.aggregate_item {
@@ -189,6 +217,19 @@ fn read_into(
         ));
     }
     Ok(())
+}
+
+/// At most `max` bytes of `text`, cut on a character boundary.
+fn clip(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len() {
+        format!("{}…", &text[..end])
+    } else {
+        text.to_string()
+    }
 }
 
 fn error(location: &str, err: InputError) -> Entry {
@@ -289,6 +330,12 @@ fn push_item_list(
     out: &mut Vec<Entry>,
 ) -> Result<(), InputError> {
     let list: Vec<Box<RawValue>> = parse_str(text).map_err(|e| e.within(location))?;
+    if list.is_empty() {
+        out.push(Entry {
+            location: location.to_string(),
+            content: Content::Skipped("the list is empty: no configuration items".to_string()),
+        });
+    }
     for (i, raw) in list.iter().enumerate() {
         let at = format!("{location}[{i}]");
         // SelectResourceConfig returns each result as a JSON string.

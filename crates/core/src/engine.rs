@@ -99,10 +99,16 @@ impl Evaluator {
         &self.selected
     }
 
+    /// Whether items of this type feed account-level facts (and are used even though no control
+    /// evaluates them).
+    pub fn learns_from(resource_type: &ResourceType) -> bool {
+        *resource_type == ResourceType::S3AccountPublicAccessBlock
+    }
+
     /// Records account-level facts an item carries (e.g. account-level Block Public Access).
     /// Returns an error when the item is such a record but cannot be read.
     pub fn learn(&mut self, item: &ConfigurationItem) -> Result<(), InputError> {
-        if item.resource_type != ResourceType::S3AccountPublicAccessBlock || item.is_gone() {
+        if !Self::learns_from(&item.resource_type) || item.is_gone() {
             return Ok(());
         }
         let block = crate::resource::s3::account_public_access_block(item)?;

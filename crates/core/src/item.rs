@@ -115,14 +115,27 @@ impl ConfigurationItem {
         default_type: Option<&ResourceType>,
     ) -> Result<Self, InputError> {
         let mut raw: RawItem = crate::json::parse_str(text)?;
+        let mut typed_by_caller = false;
         if raw
             .resource_type
             .as_deref()
             .is_none_or(|t| t.trim().is_empty())
         {
             raw.resource_type = default_type.map(|t| t.config_name().to_string());
+            typed_by_caller = default_type.is_some();
         }
-        raw.into_item()
+        let item = raw.into_item()?;
+        if typed_by_caller && item.resource_id.is_none() {
+            // Without an id, every such item would look like the same resource.
+            return Err(InputError::new(
+                "resourceId",
+                format!(
+                    "missing, and the configuration names no {} id: select resourceId too",
+                    item.resource_type
+                ),
+            ));
+        }
+        Ok(item)
     }
 
     /// Whether the item says the resource no longer exists (or is no longer recorded), including
@@ -318,9 +331,9 @@ impl<'de> Deserialize<'de> for Tags {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tags, A::Error> {
                 #[derive(Deserialize)]
                 struct Pair {
-                    #[serde(alias = "Key")]
+                    #[serde(alias = "Key", alias = "tagKey", alias = "TagKey")]
                     key: String,
-                    #[serde(alias = "Value", default)]
+                    #[serde(alias = "Value", alias = "tagValue", alias = "TagValue", default)]
                     value: Option<Text>,
                 }
                 let mut tags = BTreeMap::new();
@@ -411,6 +424,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(item.resource_id.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn kms_style_tag_lists() {
+        let item = ConfigurationItem::parse(
+            r#"{"resourceType":"AWS::KMS::Key","supplementaryConfiguration":{"Tags":"[{\"tagKey\":\"ourside:exempt\",\"tagValue\":\"KMS.4\"}]"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            item.tags.get("ourside:exempt").map(String::as_str),
+            Some("KMS.4")
+        );
     }
 
     #[test]

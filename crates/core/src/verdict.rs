@@ -43,6 +43,9 @@ impl fmt::Display for Compliance {
 /// The longest annotation AWS Config stores.
 pub const MAX_ANNOTATION_BYTES: usize = 256;
 
+/// Marks text cut to fit.
+const ELLIPSIS: &str = "…";
+
 /// A verdict and the reason for it, naming the deciding setting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
@@ -82,9 +85,22 @@ impl Verdict {
         Self::non_compliant(join_offences(&offences))
     }
 
-    /// Appends a remark, keeping the reason first so truncation cuts the remark.
+    /// Appends a remark (`reason [remark]`), shortening the reason rather than losing the
+    /// remark when both do not fit.
     pub fn with_remark(mut self, remark: &str) -> Self {
-        self.annotation = truncate_annotation(format!("{} [{remark}]", self.annotation));
+        let suffix = format!(" [{remark}]");
+        if self.annotation.len() + suffix.len() > MAX_ANNOTATION_BYTES {
+            let room = MAX_ANNOTATION_BYTES.saturating_sub(suffix.len());
+            let mut cut = room
+                .saturating_sub(ELLIPSIS.len())
+                .min(self.annotation.len());
+            while !self.annotation.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.annotation.truncate(cut);
+            self.annotation.push_str(ELLIPSIS);
+        }
+        self.annotation = truncate_annotation(format!("{}{suffix}", self.annotation));
         self
     }
 }
@@ -121,7 +137,6 @@ pub fn truncate_annotation(mut text: String) -> String {
     if text.len() <= MAX_ANNOTATION_BYTES {
         return text;
     }
-    const ELLIPSIS: &str = "…";
     let mut cut = MAX_ANNOTATION_BYTES - ELLIPSIS.len();
     while !text.is_char_boundary(cut) {
         cut -= 1;
@@ -155,6 +170,25 @@ mod tests {
             Verdict::from_offences(vec![], "fine").compliance,
             Compliance::Compliant
         );
+    }
+
+    #[test]
+    fn remarks_survive_long_reasons() {
+        let v = Verdict::non_compliant("é".repeat(200))
+            .with_remark("exemption by tag ourside:exempt expired 2026-01-31");
+        assert!(
+            v.annotation.len() <= MAX_ANNOTATION_BYTES,
+            "{}",
+            v.annotation.len()
+        );
+        assert!(
+            v.annotation
+                .ends_with("[exemption by tag ourside:exempt expired 2026-01-31]"),
+            "{}",
+            v.annotation
+        );
+        let short = Verdict::compliant("fine").with_remark("note");
+        assert_eq!(short.annotation, "fine [note]");
     }
 
     proptest! {

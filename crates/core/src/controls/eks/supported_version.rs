@@ -1,6 +1,14 @@
 use crate::controls::prelude::*;
 use crate::resource::eks::KubernetesVersion;
 
+/// The managed rule's parameter: when set, it replaces the release calendar.
+pub static OLDEST_VERSION: ParamSpec = ParamSpec {
+    name: "oldestVersionSupported",
+    kind: ParamKind::List,
+    default: "",
+    help: "Oldest Kubernetes version that passes, e.g. 1.31 (as in the managed rule eks-cluster-supported-version); empty judges by the EKS release calendar instead.",
+};
+
 crate::control! {
     /// ## What it checks
     /// Whether the cluster runs a Kubernetes version still in Amazon EKS **standard** support at
@@ -9,7 +17,9 @@ crate::control! {
     /// Extended support fails on purpose: it is a paid grace period for upgrading, and the
     /// managed rule's `oldestVersionSupported` is not published (third-party mirrors of Security
     /// Hub report that extended-support versions fail). Versions older than the calendar fail;
-    /// versions newer than it pass. Versions compare as numbers (`1.9` < `1.10`).
+    /// versions newer than it pass. Versions compare as numbers (`1.9` < `1.10`). The parameter
+    /// `oldestVersionSupported` (as in the managed rule) replaces the calendar with a fixed
+    /// floor, for parity with a Security Hub configuration or to follow your own policy.
     ///
     /// ## Why it matters
     /// Upgrading the control plane is the customer's side of the model. Versions out of standard
@@ -37,7 +47,7 @@ crate::control! {
             text: "Upgrade the cluster one minor Kubernetes version at a time until it is in EKS standard support, then upgrade nodes and add-ons.",
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/eks-controls.html#eks-2",
         },
-        params: &[],
+        params: &[OLDEST_VERSION],
         check: Check::Item(evaluate),
     }
 }
@@ -64,11 +74,28 @@ const CALENDAR: &[Release] = &[
 const NEWEST: Release = CALENDAR[0];
 const OLDEST: Release = CALENDAR[CALENDAR.len() - 1];
 
-fn evaluate(resource: &Resource, _: &Params, context: &Context) -> Outcome {
+fn evaluate(resource: &Resource, params: &Params, context: &Context) -> Outcome {
     let Resource::EksCluster(cluster) = resource else {
         return Ok(Verdict::not_applicable("not an EKS cluster"));
     };
     let version = cluster.kubernetes_version()?;
+    if let Some(floor) = params.list(&OLDEST_VERSION).first() {
+        let oldest = KubernetesVersion::parse(floor).ok_or_else(|| {
+            InputError::new(
+                "ruleParameters.oldestVersionSupported",
+                format!("{floor:?} is not a Kubernetes version (expected major.minor, e.g. 1.31)"),
+            )
+        })?;
+        return Ok(if version >= oldest {
+            Verdict::compliant(format!(
+                "Kubernetes {version} is at or above {oldest} (oldestVersionSupported)"
+            ))
+        } else {
+            Verdict::non_compliant(format!(
+                "Kubernetes {version} is older than {oldest} (oldestVersionSupported)"
+            ))
+        });
+    }
     let today = context.now.date_string();
     let today = today.as_str();
     let v = |minor| KubernetesVersion { major: 1, minor };

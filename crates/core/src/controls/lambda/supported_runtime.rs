@@ -1,5 +1,13 @@
 use crate::controls::prelude::*;
 
+/// The managed rule's allowlist: when set, it replaces the dated table.
+pub static RUNTIMES_ALLOWED: ParamSpec = ParamSpec {
+    name: "runtime",
+    kind: ParamKind::List,
+    default: "",
+    help: "Comma-separated runtime identifiers that pass, e.g. python3.12,nodejs22.x (as in the managed rule lambda-function-settings-check); empty judges by the dated runtime table instead.",
+};
+
 crate::control! {
     /// ## What it checks
     /// Whether a `.zip` function runs on a Lambda runtime that is still supported at the time of
@@ -14,7 +22,8 @@ crate::control! {
     /// `provided.al2023` and `provided.al2` (Go, Rust and custom runtimes; the OS is patched by
     /// AWS) pass until their deprecation date, saying that Security Hub's list omits them; and
     /// runtimes on the list fail once Lambda deprecates them (`nodejs20.x` on 2026-04-30), where
-    /// Security Hub keeps passing them until its list changes.
+    /// Security Hub keeps passing them until its list changes. For exact parity with a fixed
+    /// list, give the list as the `runtime` parameter: then only the runtimes it names pass.
     ///
     /// ## Why it matters
     /// Choosing and upgrading the runtime is the customer's side of the model. A deprecated
@@ -42,7 +51,7 @@ crate::control! {
             text: "Move the function to a supported runtime of its language after testing, before the runtime's deprecation date.",
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/lambda-controls.html#lambda-2",
         },
-        params: &[],
+        params: &[RUNTIMES_ALLOWED],
         check: Check::Item(evaluate),
     }
 }
@@ -119,7 +128,7 @@ const RUNTIMES: &[Runtime] = &[
     runtime("nodejs6.10", "2019-08-12", false),
 ];
 
-fn evaluate(resource: &Resource, _: &Params, context: &Context) -> Outcome {
+fn evaluate(resource: &Resource, params: &Params, context: &Context) -> Outcome {
     let Resource::LambdaFunction(function) = resource else {
         return Ok(Verdict::not_applicable("not a Lambda function"));
     };
@@ -134,6 +143,17 @@ fn evaluate(resource: &Resource, _: &Params, context: &Context) -> Outcome {
             "missing: a .zip function must name its runtime",
         ));
     };
+    let allowed = params.list(&RUNTIMES_ALLOWED);
+    if !allowed.is_empty() {
+        return Ok(if allowed.iter().any(|a| a.eq_ignore_ascii_case(id)) {
+            Verdict::compliant(format!("runtime {id} is in the runtime parameter"))
+        } else {
+            Verdict::non_compliant(format!(
+                "runtime {id} is not in the runtime parameter ({})",
+                allowed.join(", ")
+            ))
+        });
+    }
     let Some(known) = RUNTIMES.iter().find(|r| r.id.eq_ignore_ascii_case(id)) else {
         return Ok(Verdict::non_compliant(format!(
             "runtime {id:?} is not a supported Lambda runtime identifier"
