@@ -59,6 +59,14 @@ impl RotationRules {
             self.automatically_after_hours
                 .map(|h| (h, "RotationRules.AutomaticallyAfterHours".to_string())),
             expression.and_then(|e| rate_hours(e).map(|h| (h, format!("schedule {e}")))),
+            expression.and_then(|e| {
+                cron_hours(e).map(|h| {
+                    (
+                        h,
+                        format!("schedule {e}, at most {} apart", describe_hours(h)),
+                    )
+                })
+            }),
         ];
         match candidates.into_iter().flatten().max_by_key(|(h, _)| *h) {
             Some((hours, source)) => Schedule::Every { hours, source },
@@ -84,6 +92,68 @@ pub fn rate_hours(expression: &str) -> Option<i64> {
         "hour" | "hours" => Some(n),
         _ => None,
     }
+}
+
+/// The longest possible gap between two runs of a `cron(min hour day-of-month month
+/// day-of-week year)` expression that runs every month, in hours: a day for daily schedules, the
+/// longest gap between listed weekdays or days of a (31-day) month otherwise, five weeks for
+/// forms it does not read. `None` when the month field restricts the months.
+pub fn cron_hours(expression: &str) -> Option<i64> {
+    let inner = expression.trim().strip_prefix("cron(")?.strip_suffix(')')?;
+    let fields: Vec<&str> = inner.split_whitespace().collect();
+    let [_, _, day_of_month, month, day_of_week, ..] = fields.as_slice() else {
+        return None;
+    };
+    let any = |f: &str| f == "*" || f == "?";
+    if !any(month) {
+        return None;
+    }
+    // Forms not read here (`L`, `W`, `SUN#1`, steps) run at least monthly: at most five weeks.
+    const MONTHLY: i64 = 35;
+    let days = match (any(day_of_month), any(day_of_week)) {
+        (true, true) => 1,
+        (true, false) => longest_gap(day_of_week, 7, weekday).unwrap_or(MONTHLY),
+        (false, _) => longest_gap(day_of_month, 31, |d| d.parse().ok()).unwrap_or(MONTHLY),
+    };
+    Some(days * 24)
+}
+
+/// `MON`…`SUN` or `1`…`7`.
+fn weekday(text: &str) -> Option<i64> {
+    const NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+    text.parse()
+        .ok()
+        .filter(|d| (1..=7).contains(d))
+        .or_else(|| {
+            NAMES
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(text))
+                .map(|i| i as i64 + 1)
+        })
+}
+
+/// The longest gap between the days a field lists (`1,15`, `MON-FRI`), going round a cycle of
+/// `length` days; `None` for what it cannot read (`L`, `W`, `#`, steps).
+fn longest_gap(field: &str, length: i64, day: impl Fn(&str) -> Option<i64>) -> Option<i64> {
+    let mut listed = Vec::new();
+    for part in field.split(',') {
+        match part.split_once('-') {
+            Some((from, to)) => {
+                let (from, to) = (day(from)?, day(to)?);
+                if from > to {
+                    return None;
+                }
+                listed.extend(from..=to);
+            }
+            None => listed.push(day(part)?),
+        }
+    }
+    listed.sort_unstable();
+    listed.dedup();
+    let first = *listed.first()?;
+    let last = *listed.last()?;
+    let inner = listed.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+    Some(inner.max(length - last + first))
 }
 
 /// `30 days`, `1 day`, `4 hours`.
@@ -195,6 +265,18 @@ mod tests {
     }
 
     #[test]
+    fn cron_schedules_have_a_longest_gap() {
+        assert_eq!(cron_hours("cron(0 4 * * ? *)"), Some(24));
+        assert_eq!(cron_hours("cron(0 16 1,15 * ? *)"), Some(17 * 24));
+        assert_eq!(cron_hours("cron(0 0 ? * SUN *)"), Some(7 * 24));
+        assert_eq!(cron_hours("cron(0 0 ? * MON-FRI *)"), Some(3 * 24));
+        assert_eq!(cron_hours("cron(0 0 L * ? *)"), Some(35 * 24));
+        assert_eq!(cron_hours("cron(0 4 ? * SUN#1 *)"), Some(35 * 24));
+        assert_eq!(cron_hours("cron(0 0 1 1 ? *)"), None);
+        assert_eq!(cron_hours("rate(1 day)"), None);
+    }
+
+    #[test]
     fn schedule_takes_the_longest_stated_interval() {
         let rules = RotationRules {
             automatically_after_days: Some(7),
@@ -208,23 +290,35 @@ mod tests {
                 source: "schedule rate(10 days)".into()
             }
         );
-        let cron = RotationRules {
-            schedule_expression: Some("cron(0 16 1,15 * ? *)".into()),
+        let twice_a_year = RotationRules {
+            schedule_expression: Some("cron(0 16 1 1,7 ? *)".into()),
             ..RotationRules::default()
         };
         assert_eq!(
-            cron.schedule(),
-            Schedule::Unknown("cron(0 16 1,15 * ? *)".into())
+            twice_a_year.schedule(),
+            Schedule::Unknown("cron(0 16 1 1,7 ? *)".into())
         );
         let computed = RotationRules {
-            automatically_after_days: Some(14),
-            ..cron
+            automatically_after_days: Some(180),
+            ..twice_a_year
         };
         assert_eq!(
             computed.schedule(),
             Schedule::Every {
-                hours: 336,
+                hours: 180 * 24,
                 source: "RotationRules.AutomaticallyAfterDays".into()
+            }
+        );
+        let twice_a_month = RotationRules {
+            schedule_expression: Some("cron(0 16 1,15 * ? *)".into()),
+            automatically_after_days: Some(14),
+            ..RotationRules::default()
+        };
+        assert_eq!(
+            twice_a_month.schedule(),
+            Schedule::Every {
+                hours: 17 * 24,
+                source: "schedule cron(0 16 1,15 * ? *), at most 17 days apart".into()
             }
         );
     }

@@ -21,9 +21,11 @@ crate::control! {
     /// When `maximumAllowedRotationFrequency` is set (days; 0, the default, means no limit, as
     /// Security Hub without a value), the rotation interval must not exceed it. The interval is
     /// the longest of `RotationRules.AutomaticallyAfterDays` (which Secrets Manager also fills
-    /// in for `cron(…)` schedules), `AutomaticallyAfterHours` and a `rate(N days|hours)`
-    /// schedule expression. A `cron(…)` schedule with no computed interval cannot be shown to
-    /// meet the limit and fails, naming the expression. Secrets scheduled for deletion
+    /// in for `cron(…)` schedules), `AutomaticallyAfterHours`, a `rate(N days|hours)`
+    /// schedule expression, and the longest gap a monthly `cron(…)` expression allows (a day
+    /// for daily ones, the longest gap between listed weekdays or days of the month, five weeks
+    /// for forms such as `SUN#1` or `L`). A `cron(…)` schedule restricted to some months
+    /// cannot be shown to meet the limit and fails, naming the expression. Secrets scheduled for deletion
     /// (`Deleted`, or the API's `DeletedDate`) are NOT_APPLICABLE. Whether the last rotation
     /// actually happened is SecretsManager.4's question and needs the API.
     ///
