@@ -9,11 +9,32 @@ use ourside_core::registry::CONTROLS;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-fn fixture_texts() -> Vec<String> {
-    support::cases()
-        .iter()
-        .map(|c| std::fs::read_to_string(&c.path).unwrap())
-        .collect()
+fn fixture_texts() -> &'static [String] {
+    static TEXTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| {
+        support::cases()
+            .iter()
+            .map(|c| std::fs::read_to_string(&c.path).unwrap())
+            .collect()
+    })
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let evaluator = Evaluator::with_defaults(CONTROLS, support::now());
+    let arrays = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    assert!(document::read(&arrays, &Hints::default()).is_ok_and(|e| !e.is_empty()));
+    let mut wrapped = String::from(r#"{"resourceType":"AWS::S3::Bucket","configuration":{}}"#);
+    for _ in 0..5000 {
+        wrapped = format!(r#"{{"status_code":200,"data":{wrapped}}}"#);
+    }
+    read_and_evaluate(&wrapped, &evaluator);
+    let deep_configuration = format!(
+        r#"{{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","configuration":{{"ipPermissions":{}{}}}}}"#,
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    read_and_evaluate(&deep_configuration, &evaluator);
 }
 
 /// Reads and evaluates whatever survives; the results do not matter, only that nothing panics.
@@ -50,9 +71,9 @@ proptest! {
     #[test]
     fn damaged_fixtures_never_panic(file: Index, cut: Index, at: Index, with in prop::sample::select(vec![
         "", "{", "}", "[", "]", ",", ":", "\"", "\\", "null", "-1", "1e400", "\"\\u0000\"", "\"None\"", "true",
+        "€", "é", "\u{1F600}", "+a€", "%", "%7B", "\\u00e9", "[[[[[[[[[[[[", "{\"data\":", "0.0.0.0/0", "::/0",
     ])) {
-        let texts = fixture_texts();
-        let text = file.get(&texts);
+        let text = file.get(fixture_texts());
         let evaluator = Evaluator::with_defaults(CONTROLS, support::now());
         let end = boundary(text, cut.index(text.len() + 1));
         read_and_evaluate(&text[..end], &evaluator);

@@ -144,25 +144,37 @@ struct RawRange(Option<String>);
 
 impl<'de> Deserialize<'de> for RawRange {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Text(String),
-            Object {
-                #[serde(
-                    alias = "cidrIpv6",
-                    alias = "CidrIp",
-                    alias = "CidrIpv6",
-                    alias = "cidr"
-                )]
-                #[serde(rename = "cidrIp")]
-                cidr_ip: Option<String>,
-            },
+        struct RangeVisitor;
+        impl<'de> serde::de::Visitor<'de> for RangeVisitor {
+            type Value = RawRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a CIDR string or an object with cidrIp/cidrIpv6")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawRange, E> {
+                Ok(RawRange(Some(v.to_string())))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<RawRange, E> {
+                Ok(RawRange(None))
+            }
+            /// The first CIDR-valued key wins; descriptions and other keys are ignored.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawRange, A::Error> {
+                let mut cidr = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    let is_cidr =
+                        ["cidrip", "cidripv6", "cidr"].contains(&key.to_ascii_lowercase().as_str());
+                    if is_cidr && cidr.is_none() {
+                        cidr = map.next_value::<Option<String>>()?;
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(RawRange(cidr))
+            }
         }
-        Ok(match Shape::deserialize(d)? {
-            Shape::Text(s) => RawRange(Some(s)),
-            Shape::Object { cidr_ip } => RawRange(cidr_ip),
-        })
+        d.deserialize_any(RangeVisitor)
     }
 }
 
