@@ -5,6 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::frameworks::Cis;
+use crate::need::Need;
 use crate::params::{ParamSpec, Params};
 use crate::resource::Resource;
 use crate::resource::ResourceType;
@@ -178,28 +179,59 @@ pub struct Remediation {
     pub url: &'static str,
 }
 
-/// Facts about the evaluation that are not in the item: the time, and account-level settings
-/// known from other items or API calls.
+/// Facts about the evaluation that are not in the item: the time, account-level settings known
+/// from other items, and data fetched by API for the item.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub now: Timestamp,
     pub account: Option<&'a crate::engine::AccountFacts>,
+    pub enrichment: &'a crate::facts::Enrichment,
 }
 
 /// A check decided from one configuration item's typed view.
 pub type ItemCheck = fn(&Resource, &Params, &Context) -> Outcome;
+
+/// A check decided from account-level facts: one judgement per resource it covers.
+pub type AccountCheck = fn(&crate::facts::AccountState, &Params, &Context) -> Vec<Judgement>;
+
+/// An account-level check's result for one resource (the account, a user, a VPC…).
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub subject: crate::asff::Subject,
+    pub outcome: Outcome,
+}
 
 /// How a control decides.
 #[derive(Clone, Copy)]
 pub enum Check {
     /// From the configuration item of one resource.
     Item(ItemCheck),
+    /// From the configuration item and data fetched for it by API at evaluation time.
+    Enriched(ItemCheck, &'static [Need]),
+    /// From account-level data fetched by API on a schedule.
+    Account(AccountCheck, &'static [Need]),
+    /// From resources AWS Config does not record, listed by API on a schedule and judged as
+    /// items.
+    Listed(ItemCheck, &'static [Need]),
+}
+
+impl Check {
+    /// What the check needs beyond the item.
+    pub fn needs(&self) -> &'static [Need] {
+        match self {
+            Check::Item(_) => &[],
+            Check::Enriched(_, needs) | Check::Account(_, needs) | Check::Listed(_, needs) => needs,
+        }
+    }
 }
 
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Check::Item(_) => f.write_str("Check::Item"),
+            Check::Enriched(_, needs) => write!(f, "Check::Enriched({needs:?})"),
+            Check::Account(_, needs) => write!(f, "Check::Account({needs:?})"),
+            Check::Listed(_, needs) => write!(f, "Check::Listed({needs:?})"),
         }
     }
 }

@@ -9,8 +9,9 @@
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
-use crate::control::{Check, Context, Control};
+use crate::control::{Check, Context, Control, Judgement};
 use crate::exemption::{Exemption, ExemptionStatus, DEFAULT_TAG_KEY};
+use crate::facts::{AccountState, Enrichment, NO_ENRICHMENT};
 use crate::item::ConfigurationItem;
 use crate::json::InputError;
 use crate::params::{ParamError, Params, RawParams};
@@ -134,20 +135,69 @@ impl Evaluator {
         self.accounts.insert(account.into(), facts);
     }
 
-    /// Whether any selected control covers `resource_type`.
+    /// Whether any selected control judges items of `resource_type` without fetched data.
     pub fn covers(&self, resource_type: &ResourceType) -> bool {
         self.selected
             .iter()
-            .any(|s| s.control.applies_to(resource_type))
+            .any(|s| judges_items(s.control, false) && s.control.applies_to(resource_type))
     }
 
-    /// Evaluates every selected control that covers the item's type. `left_scope` is the
-    /// event's `eventLeftScope`.
+    /// The selected controls that need data fetched for the item, which
+    /// [`Evaluator::evaluate`] leaves out.
+    pub fn enriched(&self) -> impl Iterator<Item = &'static Control> + '_ {
+        self.selected
+            .iter()
+            .map(|s| s.control)
+            .filter(|c| matches!(c.check, Check::Enriched(..)))
+    }
+
+    /// Evaluates every selected control that judges the item's type from the item alone.
+    /// `left_scope` is the event's `eventLeftScope`.
     pub fn evaluate(&self, item: &ConfigurationItem, left_scope: bool) -> Vec<Evaluation> {
+        self.judge(item, left_scope, None)
+    }
+
+    /// Like [`Evaluator::evaluate`], also running the controls that need data fetched for the
+    /// item, with `enrichment`.
+    pub fn evaluate_enriched(
+        &self,
+        item: &ConfigurationItem,
+        left_scope: bool,
+        enrichment: &Enrichment,
+    ) -> Vec<Evaluation> {
+        self.judge(item, left_scope, Some(enrichment))
+    }
+
+    /// Runs the selected account-level controls on `state`.
+    pub fn evaluate_account(&self, state: &AccountState) -> Vec<(&'static Control, Judgement)> {
+        let context = Context {
+            now: self.now,
+            account: None,
+            enrichment: &NO_ENRICHMENT,
+        };
+        self.selected
+            .iter()
+            .filter_map(|s| match s.control.check {
+                Check::Account(check, _) => Some((s.control, check(state, &s.params, &context))),
+                _ => None,
+            })
+            .flat_map(|(control, judgements)| judgements.into_iter().map(move |j| (control, j)))
+            .collect()
+    }
+
+    fn judge(
+        &self,
+        item: &ConfigurationItem,
+        left_scope: bool,
+        enrichment: Option<&Enrichment>,
+    ) -> Vec<Evaluation> {
         let applicable: Vec<&Selected> = self
             .selected
             .iter()
-            .filter(|s| s.control.applies_to(&item.resource_type))
+            .filter(|s| {
+                judges_items(s.control, enrichment.is_some())
+                    && s.control.applies_to(&item.resource_type)
+            })
             .collect();
         if applicable.is_empty() {
             return Vec::new();
@@ -179,6 +229,7 @@ impl Evaluator {
         let context = Context {
             now: self.now,
             account: item.account_id.as_ref().and_then(|a| self.accounts.get(a)),
+            enrichment: enrichment.unwrap_or(&NO_ENRICHMENT),
         };
         applicable
             .into_iter()
@@ -210,8 +261,22 @@ impl Evaluator {
     }
 }
 
+/// Whether the control judges configuration items (with fetched data only when `enriched`).
+fn judges_items(control: &Control, enriched: bool) -> bool {
+    match control.check {
+        Check::Item(_) | Check::Listed(..) => true,
+        Check::Enriched(..) => enriched,
+        Check::Account(..) => false,
+    }
+}
+
 fn run(selected: &Selected, view: &Resource, context: &Context) -> Outcome {
     match selected.control.check {
-        Check::Item(check) => check(view, &selected.params, context),
+        Check::Item(check) | Check::Enriched(check, _) | Check::Listed(check, _) => {
+            check(view, &selected.params, context)
+        }
+        Check::Account(..) => Ok(Verdict::not_applicable(
+            "an account-level control judges no configuration item",
+        )),
     }
 }

@@ -32,6 +32,7 @@ pub(crate) mod prelude {
     };
     pub use crate::frameworks::Cis;
     pub use crate::json::InputError;
+    pub use crate::need::Need;
     pub use crate::params::{ParamKind, ParamSpec, Params};
     pub use crate::resource::{section, Resource, ResourceType};
     pub use crate::verdict::{Outcome, Verdict};

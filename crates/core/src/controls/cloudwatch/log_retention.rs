@@ -45,7 +45,7 @@ crate::control! {
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-16",
         },
         params: &[MIN_RETENTION_TIME],
-        check: Check::Item(evaluate),
+        check: Check::Listed(evaluate, &[Need::LogGroups]),
     }
 }
 

@@ -177,6 +177,7 @@ mod tests {
         let context = Context {
             now: crate::timestamp::Timestamp::parse("2026-06-01T00:00:00Z").unwrap(),
             account: None,
+            enrichment: &crate::facts::NO_ENRICHMENT,
         };
         evaluate(&resource, &Params::default(), &context).unwrap()
     }

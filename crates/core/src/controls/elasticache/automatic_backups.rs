@@ -56,7 +56,7 @@ crate::control! {
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/elasticache-controls.html#elasticache-1",
         },
         params: &[SNAPSHOT_RETENTION_PERIOD],
-        check: Check::Item(evaluate),
+        check: Check::Listed(evaluate, &[Need::ElastiCacheClusters, Need::ElastiCacheReplicationGroups]),
     }
 }
 
@@ -109,6 +109,7 @@ mod tests {
         let context = Context {
             now: Timestamp::parse("2026-06-01T00:00:00Z").unwrap(),
             account: None,
+            enrichment: &crate::facts::NO_ENRICHMENT,
         };
         evaluate(&group, &params, &context).unwrap()
     }

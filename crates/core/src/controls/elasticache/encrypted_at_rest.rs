@@ -44,7 +44,7 @@ crate::control! {
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/elasticache-controls.html#elasticache-4",
         },
         params: &[],
-        check: Check::Item(evaluate),
+        check: Check::Listed(evaluate, &[Need::ElastiCacheReplicationGroups]),
     }
 }
 

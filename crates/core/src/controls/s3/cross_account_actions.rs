@@ -150,6 +150,7 @@ mod tests {
         let context = Context {
             now: Timestamp::parse("2026-06-01T00:00:00Z").unwrap(),
             account: None,
+            enrichment: &crate::facts::NO_ENRICHMENT,
         };
         evaluate(
             &Resource::from_item(&item).unwrap(),

@@ -1,0 +1,140 @@
+//! The finding record: what the evaluator hands to the findings queue for every evaluation, and
+//! what the publisher turns into a Security Hub finding without calling AWS Config again.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::asff::Subject;
+use crate::control::Control;
+use crate::registry;
+use crate::resource::ResourceType;
+use crate::timestamp::Timestamp;
+use crate::verdict::{Compliance, Verdict};
+
+/// The record's format version; a reader refuses versions it does not know.
+pub const RECORD_VERSION: u32 = 1;
+
+/// How the evaluation was triggered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Change,
+    Oversized,
+    Periodic,
+}
+
+/// One evaluation, as the findings queue carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingRecord {
+    pub version: u32,
+    pub control_id: String,
+    pub compliance: Compliance,
+    pub annotation: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    pub account_id: String,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// When the state judged was observed: the item's capture time, or the periodic run's time.
+    pub observed_at: Timestamp,
+    pub evaluated_at: Timestamp,
+    pub origin: Origin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
+}
+
+impl FindingRecord {
+    pub fn new(
+        control: &Control,
+        subject: &Subject,
+        verdict: &Verdict,
+        observed_at: Timestamp,
+        evaluated_at: Timestamp,
+        origin: Origin,
+    ) -> Self {
+        FindingRecord {
+            version: RECORD_VERSION,
+            control_id: control.id.to_string(),
+            compliance: verdict.compliance,
+            annotation: verdict.annotation.clone(),
+            resource_type: subject.resource_type.config_name().to_string(),
+            resource_id: subject.resource_id.clone(),
+            arn: subject.arn.clone(),
+            account_id: subject.account_id.clone().unwrap_or_default(),
+            region: subject.region.clone().unwrap_or_default(),
+            tags: subject.tags.clone(),
+            observed_at,
+            evaluated_at,
+            origin,
+            rule_name: None,
+        }
+    }
+
+    /// The control, subject and verdict the record describes, for building its finding.
+    pub fn parts(&self) -> Result<(&'static Control, Subject, Verdict), String> {
+        if self.version != RECORD_VERSION {
+            return Err(format!(
+                "record version {} is not {RECORD_VERSION}",
+                self.version
+            ));
+        }
+        let control = registry::find(&self.control_id)
+            .ok_or_else(|| format!("unknown control {:?}", self.control_id))?;
+        let subject = Subject {
+            resource_type: ResourceType::from_config_name(&self.resource_type),
+            resource_id: self.resource_id.clone(),
+            arn: self.arn.clone(),
+            account_id: Some(self.account_id.clone()).filter(|a| !a.is_empty()),
+            region: Some(self.region.clone()).filter(|r| !r.is_empty()),
+            capture_time: Some(self.observed_at),
+            tags: self.tags.clone(),
+        };
+        let verdict = Verdict {
+            compliance: self.compliance,
+            annotation: self.annotation.clone(),
+        };
+        Ok((control, subject, verdict))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip_through_json() {
+        let control = registry::find("S3.2").unwrap();
+        let subject = Subject {
+            resource_type: ResourceType::S3Bucket,
+            resource_id: "acme-logs".into(),
+            arn: Some("arn:aws:s3:::acme-logs".into()),
+            account_id: Some("111122223333".into()),
+            region: Some("eu-west-1".into()),
+            capture_time: None,
+            tags: BTreeMap::from([("team".to_string(), "sre".to_string())]),
+        };
+        let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
+        let record = FindingRecord::new(
+            control,
+            &subject,
+            &Verdict::non_compliant("ACL grants READ to AllUsers"),
+            at,
+            at,
+            Origin::Change,
+        );
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(json.contains(r#""compliance":"NON_COMPLIANT""#), "{json}");
+        let back: FindingRecord = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, record);
+        let (c, s, v) = back.parts().unwrap();
+        assert_eq!(
+            (c.id, s.resource_id.as_str(), v.compliance),
+            ("S3.2", "acme-logs", Compliance::NonCompliant)
+        );
+    }
+}
