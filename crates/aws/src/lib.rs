@@ -1,1 +1,14 @@
-//! placeholder
+//! Every AWS call ourside makes, behind small traits ([`ports`]), with the batching and retries
+//! that keep anything from being lost ([`deliver`]) and in-memory adapters for tests
+//! ([`memory`]).
+
+pub mod clients;
+pub mod config;
+pub mod deliver;
+pub mod error;
+pub mod lambda;
+pub mod memory;
+pub mod ports;
+pub mod sqs;
+
+pub use error::AwsError;

@@ -1,0 +1,88 @@
+//! SDK clients, built once per process with everything explicit: the region and credentials
+//! from the environment Lambda sets (no instance-metadata probing, no profile files), one HTTPS
+//! client (rustls with ring), bounded retries and timeouts.
+
+use std::env;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+
+/// How the clients reach AWS.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub region: String,
+    /// `AWS_ENDPOINT_URL` (all services): the local emulator in tests.
+    pub endpoint_url: Option<String>,
+    /// Attempts per call, throttling and 5xx included (the SDK's standard retry mode, with
+    /// jittered exponential backoff).
+    pub max_attempts: u32,
+    /// Longest wait for one attempt.
+    pub attempt_timeout: Duration,
+    /// Longest wait for a call, all attempts included.
+    pub operation_timeout: Duration,
+}
+
+impl Settings {
+    /// From the environment: `AWS_REGION` (or `AWS_DEFAULT_REGION`) is required.
+    pub fn from_env() -> Result<Self, String> {
+        let region = env::var("AWS_REGION")
+            .or_else(|_| env::var("AWS_DEFAULT_REGION"))
+            .map_err(|_| "AWS_REGION is not set".to_string())?;
+        Ok(Settings {
+            region,
+            endpoint_url: env::var("AWS_ENDPOINT_URL").ok().filter(|u| !u.is_empty()),
+            max_attempts: 5,
+            attempt_timeout: Duration::from_secs(5),
+            operation_timeout: Duration::from_secs(20),
+        })
+    }
+
+    /// Settings for a local endpoint (tests).
+    pub fn local(region: &str, endpoint_url: &str) -> Self {
+        Settings {
+            region: region.to_string(),
+            endpoint_url: Some(endpoint_url.to_string()),
+            max_attempts: 3,
+            attempt_timeout: Duration::from_secs(5),
+            operation_timeout: Duration::from_secs(15),
+        }
+    }
+
+    /// The shared SDK configuration. Credentials come from the environment variables Lambda
+    /// sets (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
+    pub fn sdk_config(&self) -> SdkConfig {
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        let mut builder = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(self.region.clone()))
+            .credentials_provider(SharedCredentialsProvider::new(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            ))
+            .http_client(http)
+            .sleep_impl(
+                aws_smithy_async::rt::sleep::default_async_sleep().unwrap_or_else(|| {
+                    aws_smithy_async::rt::sleep::SharedAsyncSleep::new(
+                        aws_smithy_async::rt::sleep::TokioSleep::new(),
+                    )
+                }),
+            )
+            .time_source(aws_smithy_async::time::SystemTimeSource::new())
+            .retry_config(RetryConfig::standard().with_max_attempts(self.max_attempts))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_attempt_timeout(self.attempt_timeout)
+                    .operation_timeout(self.operation_timeout)
+                    .build(),
+            );
+        if let Some(url) = &self.endpoint_url {
+            builder = builder.endpoint_url(url.clone());
+        }
+        builder.build()
+    }
+}

@@ -1,0 +1,316 @@
+//! In-memory adapters: real implementations of the ports that keep what they receive, serve
+//! what they were given, and fail on cue. For logic tests next to the emulator tests.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+
+use ourside_core::facts::{EventInvokeConfig, InstanceInventory};
+
+use crate::error::AwsError;
+use crate::ports::{ConfigEvaluation, ConfigReader, EvaluationsSink, FindingsQueue, LambdaReader};
+
+/// How the next call should go wrong.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// The whole call fails.
+    Error(AwsError),
+    /// The call succeeds, but these positions of the batch fail.
+    Partial(Vec<usize>),
+}
+
+/// Scripted faults, consumed one per call.
+#[derive(Debug, Default)]
+pub struct Faults(Mutex<VecDeque<Fault>>);
+
+impl Faults {
+    pub fn push(&self, fault: Fault) {
+        lock(&self.0).push_back(fault);
+    }
+
+    fn next(&self) -> Option<Fault> {
+        lock(&self.0).pop_front()
+    }
+}
+
+/// A poisoned lock only means another test thread panicked; the data is still usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What a call with faults applied does with a batch: `Err`, or the positions that failed.
+fn apply(faults: &Faults, len: usize) -> Result<Vec<usize>, AwsError> {
+    match faults.next() {
+        None => Ok(Vec::new()),
+        Some(Fault::Error(e)) => Err(e),
+        Some(Fault::Partial(failed)) => Ok(failed.into_iter().filter(|i| *i < len).collect()),
+    }
+}
+
+/// AWS Config in memory.
+#[derive(Debug, Default)]
+pub struct MemoryConfig {
+    /// Every evaluation accepted, with its result token and test mode.
+    pub accepted: Mutex<Vec<(String, bool, ConfigEvaluation)>>,
+    /// The size of every `PutEvaluations` call.
+    pub calls: Mutex<Vec<usize>>,
+    pub faults: Faults,
+    /// Items served by `latest_item`, by (type, id).
+    pub items: Mutex<BTreeMap<(String, String), String>>,
+    pub inventory: Mutex<BTreeMap<String, InstanceInventory>>,
+    /// Resources with evaluations, by rule.
+    pub evaluated: Mutex<BTreeMap<String, Vec<(String, String)>>>,
+}
+
+impl MemoryConfig {
+    pub fn accepted(&self) -> Vec<ConfigEvaluation> {
+        lock(&self.accepted)
+            .iter()
+            .map(|(_, _, e)| e.clone())
+            .collect()
+    }
+
+    pub fn calls(&self) -> Vec<usize> {
+        lock(&self.calls).clone()
+    }
+
+    pub fn add_item(&self, resource_type: &str, resource_id: &str, json: &str) {
+        lock(&self.items).insert(
+            (resource_type.to_string(), resource_id.to_string()),
+            json.to_string(),
+        );
+    }
+}
+
+impl EvaluationsSink for MemoryConfig {
+    async fn put_evaluations(
+        &self,
+        result_token: &str,
+        test_mode: bool,
+        batch: &[ConfigEvaluation],
+    ) -> Result<Vec<usize>, AwsError> {
+        lock(&self.calls).push(batch.len());
+        if batch.len() > crate::deliver::MAX_EVALUATIONS_PER_CALL {
+            return Err(AwsError::new(
+                "config:PutEvaluations",
+                false,
+                "more than 100 evaluations",
+            ));
+        }
+        let failed = apply(&self.faults, batch.len())?;
+        let mut accepted = lock(&self.accepted);
+        for (i, e) in batch.iter().enumerate() {
+            if !failed.contains(&i) {
+                accepted.push((result_token.to_string(), test_mode, e.clone()));
+            }
+        }
+        Ok(failed)
+    }
+}
+
+impl ConfigReader for MemoryConfig {
+    async fn latest_item(
+        &self,
+        resource_type: &str,
+        resource_id: &str,
+    ) -> Result<Option<String>, AwsError> {
+        Ok(lock(&self.items)
+            .get(&(resource_type.to_string(), resource_id.to_string()))
+            .cloned())
+    }
+
+    async fn managed_instance_inventory(
+        &self,
+        instance_id: &str,
+    ) -> Result<Option<InstanceInventory>, AwsError> {
+        Ok(lock(&self.inventory).get(instance_id).cloned())
+    }
+
+    async fn evaluated_resources(
+        &self,
+        rule_name: &str,
+    ) -> Result<Vec<(String, String)>, AwsError> {
+        Ok(lock(&self.evaluated)
+            .get(rule_name)
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
+/// The findings queue in memory.
+#[derive(Debug, Default)]
+pub struct MemoryQueue {
+    pub messages: Mutex<Vec<String>>,
+    /// The size of every `SendMessageBatch` call.
+    pub calls: Mutex<Vec<usize>>,
+    pub faults: Faults,
+}
+
+impl MemoryQueue {
+    pub fn messages(&self) -> Vec<String> {
+        lock(&self.messages).clone()
+    }
+}
+
+impl FindingsQueue for MemoryQueue {
+    async fn send_batch(&self, bodies: &[String]) -> Result<Vec<usize>, AwsError> {
+        lock(&self.calls).push(bodies.len());
+        if bodies.len() > crate::deliver::MAX_MESSAGES_PER_BATCH {
+            return Err(AwsError::new(
+                "sqs:SendMessageBatch",
+                false,
+                "more than 10 messages",
+            ));
+        }
+        let failed = apply(&self.faults, bodies.len())?;
+        let mut messages = lock(&self.messages);
+        for (i, body) in bodies.iter().enumerate() {
+            if !failed.contains(&i) {
+                messages.push(body.clone());
+            }
+        }
+        Ok(failed)
+    }
+}
+
+/// Lambda in memory.
+#[derive(Debug, Default)]
+pub struct MemoryLambda {
+    pub environments: Mutex<BTreeMap<String, Vec<(String, String)>>>,
+    pub event_invoke: Mutex<BTreeMap<String, EventInvokeConfig>>,
+}
+
+impl LambdaReader for MemoryLambda {
+    async fn environment(&self, function: &str) -> Result<Vec<(String, String)>, AwsError> {
+        lock(&self.environments)
+            .get(function)
+            .cloned()
+            .ok_or_else(|| {
+                AwsError::new(
+                    "lambda:GetFunctionConfiguration",
+                    false,
+                    format!("no function {function}"),
+                )
+            })
+    }
+
+    async fn event_invoke_config(
+        &self,
+        function: &str,
+    ) -> Result<Option<EventInvokeConfig>, AwsError> {
+        Ok(lock(&self.event_invoke).get(function).cloned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deliver::{put_evaluations, send_records, Retry};
+    use ourside_core::{Compliance, Timestamp};
+    use std::time::Duration;
+
+    fn evaluation(i: usize) -> ConfigEvaluation {
+        ConfigEvaluation {
+            resource_type: "AWS::S3::Bucket".into(),
+            resource_id: format!("bucket-{i}"),
+            compliance: Compliance::Compliant,
+            annotation: "ok".into(),
+            ordering_timestamp: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn fast() -> Retry {
+        Retry {
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+            ..Retry::default()
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn partial_failures_and_throttling_are_retried_until_everything_lands() {
+        let config = MemoryConfig::default();
+        config.faults.push(Fault::Partial(vec![3, 7, 99]));
+        config.faults.push(Fault::Error(AwsError::new(
+            "config:PutEvaluations",
+            true,
+            "Throttling",
+        )));
+        config.faults.push(Fault::Partial(vec![0]));
+        let evaluations: Vec<_> = (0..250).map(evaluation).collect();
+        let done = put_evaluations(&config, "TESTMODE", &evaluations, fast())
+            .await
+            .unwrap();
+        assert_eq!(done.items, 250);
+        let mut ids: Vec<String> = config
+            .accepted()
+            .into_iter()
+            .map(|e| e.resource_id)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 250, "every evaluation exactly once");
+        assert_eq!(config.accepted().len(), 250);
+        assert!(config.calls().iter().all(|n| *n <= 100));
+        assert!(lock(&config.accepted)
+            .iter()
+            .all(|(token, test, _)| token == "TESTMODE" && *test));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn failures_that_persist_are_errors_not_silence() {
+        let config = MemoryConfig::default();
+        for _ in 0..10 {
+            config.faults.push(Fault::Partial(vec![0]));
+        }
+        let err = put_evaluations(&config, "token", &[evaluation(0)], fast())
+            .await
+            .unwrap_err();
+        assert!(
+            err.retryable && err.message.contains("still failing"),
+            "{err}"
+        );
+        let config = MemoryConfig::default();
+        config.faults.push(Fault::Error(AwsError::new(
+            "config:PutEvaluations",
+            false,
+            "AccessDenied",
+        )));
+        let err = put_evaluations(&config, "token", &[evaluation(0)], fast())
+            .await
+            .unwrap_err();
+        assert!(!err.retryable);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn records_go_out_ten_at_a_time_and_failed_entries_are_resent() {
+        let queue = MemoryQueue::default();
+        queue.faults.push(Fault::Partial(vec![2, 9]));
+        let control = ourside_core::registry::find("S3.2").unwrap();
+        let records: Vec<_> = (0..23)
+            .map(|i| {
+                let subject = ourside_core::asff::Subject {
+                    resource_type: ourside_core::ResourceType::S3Bucket,
+                    resource_id: format!("bucket-{i}"),
+                    arn: None,
+                    account_id: Some("111122223333".into()),
+                    region: Some("eu-west-1".into()),
+                    capture_time: None,
+                    tags: Default::default(),
+                };
+                ourside_core::record::FindingRecord::new(
+                    control,
+                    &subject,
+                    &ourside_core::Verdict::compliant("ok"),
+                    Timestamp::UNIX_EPOCH,
+                    Timestamp::UNIX_EPOCH,
+                    ourside_core::record::Origin::Change,
+                )
+            })
+            .collect();
+        let done = send_records(&queue, &records, fast()).await.unwrap();
+        assert_eq!(done.items, 23);
+        assert_eq!(done.resent, 2);
+        assert_eq!(queue.messages().len(), 23);
+        assert!(lock(&queue.calls).iter().all(|n| *n <= 10));
+    }
+}

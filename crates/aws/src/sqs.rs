@@ -1,0 +1,67 @@
+//! The SQS findings queue.
+
+use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+
+use crate::error::AwsError;
+use crate::ports::FindingsQueue;
+
+/// The findings queue, by URL.
+#[derive(Debug, Clone)]
+pub struct SqsQueue {
+    client: aws_sdk_sqs::Client,
+    url: String,
+}
+
+impl SqsQueue {
+    pub fn new(sdk: &aws_config::SdkConfig, url: impl Into<String>) -> Self {
+        SqsQueue {
+            client: aws_sdk_sqs::Client::new(sdk),
+            url: url.into(),
+        }
+    }
+}
+
+impl FindingsQueue for SqsQueue {
+    async fn send_batch(&self, bodies: &[String]) -> Result<Vec<usize>, AwsError> {
+        const OP: &str = "sqs:SendMessageBatch";
+        let entries = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                SendMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .message_body(body)
+                    .build()
+                    .map_err(|e| AwsError::new(OP, false, e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let output = self
+            .client
+            .send_message_batch()
+            .queue_url(&self.url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(OP, e))?;
+        let mut failed = Vec::new();
+        for entry in output.failed() {
+            if !entry.sender_fault() {
+                if let Ok(i) = entry.id().parse::<usize>() {
+                    failed.push(i);
+                }
+            } else {
+                return Err(AwsError::new(
+                    OP,
+                    false,
+                    format!(
+                        "message {} refused: {} {}",
+                        entry.id(),
+                        entry.code(),
+                        entry.message().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        Ok(failed)
+    }
+}
