@@ -206,6 +206,9 @@ pub struct Judgement {
 pub enum Check {
     /// From the configuration item of one resource.
     Item(ItemCheck),
+    /// From the configuration item, using these facts when they are known (fetched by API in
+    /// the deployed evaluator, learned from other items offline).
+    ItemWithFacts(ItemCheck, &'static [Need]),
     /// From the configuration item and data fetched for it by API at evaluation time.
     Enriched(ItemCheck, &'static [Need]),
     /// From account-level data fetched by API on a schedule.
@@ -220,7 +223,10 @@ impl Check {
     pub fn needs(&self) -> &'static [Need] {
         match self {
             Check::Item(_) => &[],
-            Check::Enriched(_, needs) | Check::Account(_, needs) | Check::Listed(_, needs) => needs,
+            Check::ItemWithFacts(_, needs)
+            | Check::Enriched(_, needs)
+            | Check::Account(_, needs)
+            | Check::Listed(_, needs) => needs,
         }
     }
 }
@@ -229,6 +235,7 @@ impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Check::Item(_) => f.write_str("Check::Item"),
+            Check::ItemWithFacts(_, needs) => write!(f, "Check::ItemWithFacts({needs:?})"),
             Check::Enriched(_, needs) => write!(f, "Check::Enriched({needs:?})"),
             Check::Account(_, needs) => write!(f, "Check::Account({needs:?})"),
             Check::Listed(_, needs) => write!(f, "Check::Listed({needs:?})"),

@@ -264,7 +264,7 @@ impl Evaluator {
 /// Whether the control judges configuration items (with fetched data only when `enriched`).
 fn judges_items(control: &Control, enriched: bool) -> bool {
     match control.check {
-        Check::Item(_) | Check::Listed(..) => true,
+        Check::Item(_) | Check::ItemWithFacts(..) | Check::Listed(..) => true,
         Check::Enriched(..) => enriched,
         Check::Account(..) => false,
     }
@@ -272,9 +272,10 @@ fn judges_items(control: &Control, enriched: bool) -> bool {
 
 fn run(selected: &Selected, view: &Resource, context: &Context) -> Outcome {
     match selected.control.check {
-        Check::Item(check) | Check::Enriched(check, _) | Check::Listed(check, _) => {
-            check(view, &selected.params, context)
-        }
+        Check::Item(check)
+        | Check::ItemWithFacts(check, _)
+        | Check::Enriched(check, _)
+        | Check::Listed(check, _) => check(view, &selected.params, context),
         Check::Account(..) => Ok(Verdict::not_applicable(
             "an account-level control judges no configuration item",
         )),

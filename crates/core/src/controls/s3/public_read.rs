@@ -37,7 +37,7 @@ crate::control! {
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-2",
         },
         params: &[],
-        check: Check::Item(evaluate),
+        check: Check::ItemWithFacts(evaluate, &[Need::AccountPublicAccessBlock]),
     }
 }
 
