@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use ourside_core::control::Control;
+use ourside_core::control::{Check, Control};
 use ourside_core::frameworks::{nist_title, security_hub_control};
 use ourside_core::params::ParamKind;
 use ourside_core::registry::CONTROLS;
@@ -18,10 +18,24 @@ fn types(control: &Control) -> String {
 }
 
 fn trigger(control: &Control) -> &'static str {
-    match control.trigger {
-        ourside_core::Trigger::Change => "change",
-        ourside_core::Trigger::Periodic => "periodic",
+    match (control.trigger, control.check) {
+        (ourside_core::Trigger::Change, Check::Enriched(..)) => "change + API",
+        (ourside_core::Trigger::Change, _) => "change",
+        (ourside_core::Trigger::Periodic, _) => "periodic",
     }
+}
+
+/// The IAM actions the control's data takes, sorted and without repeats.
+fn permissions(control: &Control) -> Vec<&'static str> {
+    let mut actions: Vec<&'static str> = control
+        .check
+        .needs()
+        .iter()
+        .flat_map(|n| n.permissions().iter().copied())
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
 }
 
 /// A plain-text table.
@@ -91,6 +105,10 @@ struct ControlJson<'a> {
     cis: Vec<String>,
     nist_800_53_r5: Vec<&'a str>,
     parameters: Vec<ParamJson<'a>>,
+    /// What the control reads beyond the configuration item.
+    fetches: Vec<&'a str>,
+    /// The IAM actions that reading takes.
+    iam_permissions: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -137,6 +155,8 @@ fn to_json(c: &'static Control) -> ControlJson<'static> {
                 help: p.help,
             })
             .collect(),
+        fetches: c.check.needs().iter().map(|n| n.describe()).collect(),
+        iam_permissions: permissions(c),
     }
 }
 
@@ -189,6 +209,25 @@ pub fn explain(c: &'static Control) -> String {
             ourside_core::Trigger::Periodic => "periodic (scheduled)",
         }
     );
+    let needs = c.check.needs();
+    if !needs.is_empty() {
+        let _ = writeln!(out, "Reads beyond the configuration item");
+        for need in needs {
+            let _ = writeln!(
+                out,
+                "  {} ({})",
+                need.describe(),
+                need.permissions().join(", ")
+            );
+        }
+        if matches!(c.check, Check::Enriched(..)) {
+            let _ = writeln!(
+                out,
+                "  Fetched by the deployed evaluator; `ourside scan` cannot judge this control offline."
+            );
+        }
+        let _ = writeln!(out);
+    }
     for heading in ["What it checks", "Why it matters", "How to fix"] {
         let _ = writeln!(out, "{heading}");
         out.push_str(&wrap(&c.doc_section(heading).unwrap_or_default(), 92, "  "));

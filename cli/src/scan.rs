@@ -265,6 +265,7 @@ pub fn scan(inputs: Vec<Input>, options: &Options) -> Report {
     }
     let found = latest_versions(found, &mut report.problems);
     report.items = found.len();
+    note_controls_needing_api_data(options, &found, &mut report.problems);
 
     let base = match evaluator(options, &RawParams::default()) {
         Ok(e) => e,
@@ -369,6 +370,34 @@ pub fn scan(inputs: Vec<Input>, options: &Options) -> Report {
         ));
     }
     report
+}
+
+/// Selected controls that need data fetched by API cannot be judged from files: say so once,
+/// for the controls whose resources the input holds, rather than leave them silently out.
+fn note_controls_needing_api_data(options: &Options, found: &[Found], problems: &mut Vec<Problem>) {
+    let unjudged: Vec<String> = options
+        .controls
+        .iter()
+        .filter(|c| matches!(c.check, ourside_core::control::Check::Enriched(..)))
+        .filter_map(|c| {
+            let items = found
+                .iter()
+                .filter(|f| c.applies_to(&f.item.resource_type))
+                .count();
+            let needs: Vec<&str> = c.check.needs().iter().map(|n| n.describe()).collect();
+            (items > 0).then(|| format!("{} on {items} items (needs {})", c.id, needs.join(", ")))
+        })
+        .collect();
+    if !unjudged.is_empty() {
+        problems.push(Problem::note(
+            "(scan)",
+            "",
+            format!(
+                "not judged offline, the deployed evaluator fetches what they need: {}",
+                unjudged.join("; ")
+            ),
+        ));
+    }
 }
 
 /// Keeps the newest item of each resource (by capture time; the later input wins a tie): Config

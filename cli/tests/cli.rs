@@ -306,6 +306,33 @@ fn explain_prints_what_why_fix_and_mappings() {
     ] {
         assert!(out.contains(part), "missing {part}:\n{out}");
     }
+    let out = stdout(&ourside(&["explain", "Lambda.X1"]));
+    for part in [
+        "lambda:GetFunctionConfiguration",
+        "cannot judge this control offline",
+    ] {
+        assert!(out.contains(part), "missing {part}:\n{out}");
+    }
+}
+
+/// Controls that need data fetched by API are named, not silently left out of an offline scan.
+#[test]
+fn offline_scan_names_the_controls_it_cannot_judge() {
+    let o = ourside(&[
+        "scan",
+        "--now",
+        NOW,
+        "--control",
+        "Lambda.X1",
+        "--control",
+        "Lambda.2",
+        &fixture("Lambda.2/compliant"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("not judged offline"), "{err}");
+    assert!(err.contains("Lambda.X1 on 4 items"), "{err}");
+    assert!(stdout(&o).contains("4 passing"), "{}", stdout(&o));
 }
 
 #[test]
@@ -318,6 +345,12 @@ fn controls_lists_every_control_in_every_format() {
     assert_eq!(json.len(), count);
     let markdown = stdout(&ourside(&["controls", "--format", "markdown"]));
     assert_eq!(markdown.lines().count(), count + 2);
+    let x2 = json.iter().find(|c| c["id"] == "Lambda.X2").unwrap();
+    assert_eq!(x2["trigger"], "change + API");
+    assert_eq!(
+        x2["iamPermissions"],
+        serde_json::json!(["lambda:GetFunctionEventInvokeConfig"])
+    );
 }
 
 /// The README's control table is generated: regenerate it with

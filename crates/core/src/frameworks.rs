@@ -279,6 +279,7 @@ pub const NIST_800_53_R5: &[(&str, &str)] = &[
     ("IA-2(6)", "Access to Accounts — Separate Device"),
     ("IA-2(8)", "Access to Accounts — Replay Resistant"),
     ("IA-5(1)", "Password-based Authentication"),
+    ("IA-5(7)", "No Embedded Unencrypted Static Authenticators"),
     ("RA-3(4)", "Predictive Cyber Analytics"),
     ("RA-5", "Vulnerability Monitoring and Scanning"),
     ("SA-3", "System Development Life Cycle"),

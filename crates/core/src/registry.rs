@@ -49,6 +49,8 @@ pub static CONTROLS: &[&Control] = &[
     &kms::key_rotation_enabled::CONTROL,
     &lambda::policy_not_public::CONTROL,
     &lambda::supported_runtime::CONTROL,
+    &lambda::environment_secrets::CONTROL,
+    &lambda::failure_destination::CONTROL,
     &rds::not_publicly_accessible::CONTROL,
     &rds::storage_encrypted::CONTROL,
     &rds::deletion_protection::CONTROL,
@@ -66,6 +68,7 @@ pub static CONTROLS: &[&Control] = &[
     &secretsmanager::rotation_enabled::CONTROL,
     &sns::kms_encryption::CONTROL,
     &sqs::encryption_at_rest::CONTROL,
+    &ssm::managed_instance::CONTROL,
     &ssm::patch_compliance::CONTROL,
 ];
 

@@ -157,7 +157,7 @@ impl Detector {
         if let Some(reason) = value_reason(value, key_id_nearby) {
             return Some(reason);
         }
-        if !self.heuristics {
+        if !self.heuristics || is_kms_ciphertext(value) {
             return None;
         }
         let tokens = name_tokens(name);
@@ -490,6 +490,17 @@ fn has_connection_password(value: &str) -> bool {
     })
 }
 
+/// Whether a value is an AWS KMS ciphertext blob in base64 (what Lambda's encryption helpers
+/// and `aws kms encrypt` produce): the protected form of a secret, decrypted by code holding
+/// `kms:Decrypt`, so neither a literal nor random text to flag.
+fn is_kms_ciphertext(value: &str) -> bool {
+    let v = value.trim();
+    (v.starts_with("AQICAH") || v.starts_with("AQECAH"))
+        && v.len() >= 100
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
 /// Whether a value could be a secret written in clear: not empty, not a reference to a secret
 /// store, not a placeholder, not a URL without credentials, not a path, not a boolean or a
 /// short number.
@@ -747,6 +758,18 @@ mod tests {
         ] {
             assert_eq!(reason(name, value), None, "{name}={value}");
         }
+    }
+
+    /// Lambda's encryption helpers leave a KMS ciphertext blob in the variable: the fix, not
+    /// a finding, under a sensitive name or not.
+    #[test]
+    fn kms_ciphertext_blobs_are_protected_values() {
+        let blob = "AQICAHhK9pZ4wqN0xYtR7f3vLm2cB8sD1eJ6uA5gH0iK3lM9nOAFp6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0E1f2G3h4I5j6K7l8M9n0O1p2Q3r4S5t6U7v8W9x0Y1z2A3b4C5d6E7f8G9h0I1j2K3l4M5n6O7p8Q9r0==";
+        for name in ["DB_PASSWORD", "PAYLOAD"] {
+            assert_eq!(reason(name, blob), None, "{name}");
+        }
+        // The same text without the header is still random text under a secret's name.
+        assert!(reason("DB_PASSWORD", &blob[6..]).is_some());
     }
 
     #[test]

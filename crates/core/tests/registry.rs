@@ -150,6 +150,8 @@ fn synthetic_item(resource_type: &str, status: &str, configuration: &str) -> Con
 #[test]
 fn deleted_unrecorded_and_out_of_scope_resources_are_not_applicable() {
     let evaluator = Evaluator::with_defaults(CONTROLS, support::now());
+    // Settled without any fetched data: a deleted resource costs no API call.
+    let nothing_fetched = ourside_core::facts::Enrichment::default();
     for c in CONTROLS {
         for rt in c.resource_types {
             for (status, configuration) in [
@@ -160,7 +162,7 @@ fn deleted_unrecorded_and_out_of_scope_resources_are_not_applicable() {
             ] {
                 let item = synthetic_item(rt.config_name(), status, configuration);
                 let evaluation = evaluator
-                    .evaluate(&item, false)
+                    .evaluate_enriched(&item, false, &nothing_fetched)
                     .into_iter()
                     .find(|e| e.control.id == c.id)
                     .unwrap_or_else(|| panic!("{}: no evaluation for {rt}", c.id));
@@ -182,7 +184,7 @@ fn deleted_unrecorded_and_out_of_scope_resources_are_not_applicable() {
             }
             let item = synthetic_item(rt.config_name(), "OK", "{}");
             let verdict = evaluator
-                .evaluate(&item, true)
+                .evaluate_enriched(&item, true, &nothing_fetched)
                 .into_iter()
                 .find(|e| e.control.id == c.id)
                 .unwrap()
@@ -206,6 +208,8 @@ fn every_control_copes_with_every_fixture() {
     let mut evaluated = 0;
     for case in support::cases() {
         let text = std::fs::read_to_string(&case.path).unwrap();
+        let (text, enrichment) = support::unwrap_enriched(&text).unwrap();
+        let enrichment = enrichment.unwrap_or_default();
         for entry in document::read(&text, &Hints::default()).unwrap() {
             let Content::Item {
                 item, left_scope, ..
@@ -213,7 +217,7 @@ fn every_control_copes_with_every_fixture() {
             else {
                 continue;
             };
-            for evaluation in evaluator.evaluate(&item, left_scope) {
+            for evaluation in evaluator.evaluate_enriched(&item, left_scope, &enrichment) {
                 evaluated += 1;
                 if let Ok(verdict) = evaluation.outcome {
                     let a = &verdict.annotation;

@@ -4,7 +4,9 @@
 //! `packageType` (`Zip` or `Image`; absent in items recorded before container images existed,
 //! which means `Zip`). The resource policy is `supplementaryConfiguration.Policy`, a JSON string
 //! holding the document (one more string layer in the API flavour), absent when the function
-//! has no policy. Config does not record environment variables.
+//! has no policy. `deadLetterConfig.targetArn` is the dead-letter queue or topic for failed
+//! asynchronous invocations. Config records neither environment variables nor
+//! asynchronous-invocation destinations.
 
 use serde::Deserialize;
 
@@ -27,6 +29,9 @@ pub struct Function {
     pub package_type: Option<String>,
     /// The resource-based policy; `None` when the function has none (or an empty one).
     pub policy: Section<Option<PolicyDocument>>,
+    /// `deadLetterConfig.targetArn`: where failed asynchronous invocations go; `None` when
+    /// absent or empty.
+    pub dead_letter_target: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -40,6 +45,15 @@ struct RawFunction {
     runtime: Option<String>,
     #[serde(alias = "PackageType")]
     package_type: Option<String>,
+    #[serde(alias = "DeadLetterConfig")]
+    dead_letter_config: Option<RawDeadLetterConfig>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawDeadLetterConfig {
+    #[serde(alias = "TargetArn")]
+    target_arn: Option<String>,
 }
 
 impl Function {
@@ -64,6 +78,11 @@ impl Function {
             policy: item
                 .supplementary::<PolicyDocument>("Policy")
                 .map(|p| p.filter(|d| !d.statements.is_empty())),
+            dead_letter_target: raw
+                .dead_letter_config
+                .and_then(|d| d.target_arn)
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
         })
     }
 
@@ -101,6 +120,29 @@ mod tests {
             let doc = f.policy.unwrap().unwrap();
             assert_eq!(doc.statements.len(), 1, "{policy}");
             assert_eq!(doc.statements[0].sid.as_deref(), Some("s3"));
+        }
+    }
+
+    #[test]
+    fn dead_letter_target_in_either_key_flavour() {
+        let arn = "arn:aws:sqs:eu-west-1:111122223333:acme-dlq";
+        for configuration in [
+            format!(r#"{{"deadLetterConfig":{{"targetArn":"{arn}"}}}}"#),
+            format!(r#"{{"DeadLetterConfig":{{"TargetArn":"{arn}"}}}}"#),
+        ] {
+            let f = function(&configuration, "{}");
+            assert_eq!(
+                f.dead_letter_target.as_deref(),
+                Some(arn),
+                "{configuration}"
+            );
+        }
+        for configuration in [
+            "{}",
+            r#"{"deadLetterConfig":null}"#,
+            r#"{"deadLetterConfig":{"targetArn":" "}}"#,
+        ] {
+            assert_eq!(function(configuration, "{}").dead_letter_target, None);
         }
     }
 

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use ourside_core::asff::Subject;
 use ourside_core::document::{self, Content, Hints};
 use ourside_core::engine::{Evaluator, Selected};
+use ourside_core::facts::{Enrichment, EventInvokeConfig, InstanceInventory};
 use ourside_core::{Compliance, Control, Outcome, Timestamp};
+use serde_json::Value;
 
 /// Fixtures are judged at a fixed instant, so time-dependent controls give stable verdicts.
 pub const NOW: &str = "2026-06-01T00:00:00Z";
@@ -97,13 +99,81 @@ pub fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
+/// A fixture for a control that needs data fetched by API wraps its input:
+/// `{"enrichment": {...}, "document": <item, event or API response>}`. In `enrichment`,
+/// `lambdaEnvironment` is an object of variables, `lambdaEventInvoke` is `null` (no
+/// configuration) or `{"onFailureDestination": ARN}`, `ssmInventory` is `null` (no inventory
+/// item) or `{"instanceStatus": …, "agentVersion": …}`; a key left out was not fetched.
+pub fn unwrap_enriched(text: &str) -> Result<(String, Option<Enrichment>), String> {
+    let Ok(Value::Object(mut wrapper)) = serde_json::from_str::<Value>(text) else {
+        return Ok((text.to_string(), None));
+    };
+    if wrapper.len() != 2 || !wrapper.contains_key("enrichment") {
+        return Ok((text.to_string(), None));
+    }
+    let document = wrapper
+        .remove("document")
+        .ok_or("an enriched fixture needs \"document\" beside \"enrichment\"")?;
+    let Some(Value::Object(fetched)) = wrapper.remove("enrichment") else {
+        return Err("\"enrichment\" must be an object".into());
+    };
+    let text_of = |v: &Value, key: &str| -> Result<Option<String>, String> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!(
+                "enrichment {key}: expected a string, found {other}"
+            )),
+        }
+    };
+    let mut enrichment = Enrichment::default();
+    for (key, value) in &fetched {
+        match key.as_str() {
+            "lambdaEnvironment" => {
+                let Value::Object(vars) = value else {
+                    return Err("enrichment.lambdaEnvironment: expected an object".into());
+                };
+                let mut pairs = Vec::new();
+                for (name, v) in vars {
+                    let v = v.as_str().ok_or(format!(
+                        "enrichment.lambdaEnvironment.{name}: expected a string"
+                    ))?;
+                    pairs.push((name.clone(), v.to_string()));
+                }
+                enrichment.lambda_environment = Ok(pairs);
+            }
+            "lambdaEventInvoke" => {
+                enrichment.lambda_event_invoke = Ok(match value {
+                    Value::Null => None,
+                    v => Some(EventInvokeConfig {
+                        on_failure_destination: text_of(v, "onFailureDestination")?,
+                    }),
+                });
+            }
+            "ssmInventory" => {
+                enrichment.ssm_inventory = Ok(match value {
+                    Value::Null => None,
+                    v => Some(InstanceInventory {
+                        instance_status: text_of(v, "instanceStatus")?,
+                        agent_version: text_of(v, "agentVersion")?,
+                    }),
+                });
+            }
+            other => return Err(format!("enrichment.{other}: unknown key")),
+        }
+    }
+    Ok((document.to_string(), Some(enrichment)))
+}
+
 /// Evaluates `control` on every item of the file, after learning account-level facts from all
-/// of them. Parameters come from the rule event when the fixture is one.
+/// of them. Parameters come from the rule event when the fixture is one; fetched data from the
+/// fixture's `enrichment` when it has one.
 pub fn evaluate_file(
     control: &'static Control,
     path: &Path,
 ) -> Result<Vec<(String, Subject, Outcome)>, String> {
     let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let (text, enrichment) = unwrap_enriched(&text)?;
     let entries = document::read(&text, &Hints::default()).map_err(|e| e.to_string())?;
     let mut items = Vec::new();
     for entry in entries {
@@ -125,7 +195,11 @@ pub fn evaluate_file(
         for (_, other, _, _) in &items {
             evaluator.learn(other).map_err(|e| e.to_string())?;
         }
-        for evaluation in evaluator.evaluate(item, *left_scope) {
+        let evaluations = match &enrichment {
+            Some(fetched) => evaluator.evaluate_enriched(item, *left_scope, fetched),
+            None => evaluator.evaluate(item, *left_scope),
+        };
+        for evaluation in evaluations {
             results.push((location.clone(), Subject::of(item), evaluation.outcome));
         }
     }

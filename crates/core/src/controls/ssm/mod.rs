@@ -1,1 +1,2 @@
+pub mod managed_instance;
 pub mod patch_compliance;
