@@ -1,6 +1,8 @@
 //! Every fixture gives the verdict its folder names. Each control's annotations, and the
 //! Security Hub finding of its first failing fixture, are recorded in a snapshot
-//! (`tests/snapshots/fixtures__<ID>.snap`).
+//! (`tests/snapshots/fixtures__<ID>.snap`). Every finding the fixtures make is written to
+//! `$CARGO_TARGET_TMPDIR/fixture-findings.json`, which `scripts/test` validates against
+//! botocore's Security Hub model.
 
 mod support;
 
@@ -25,6 +27,8 @@ fn every_fixture_gives_the_verdict_its_folder_names() {
     };
     let mut failures = Vec::new();
     let mut snapshots: BTreeMap<String, ControlSnapshot> = BTreeMap::new();
+    // By finding id: fixtures of one control may describe the same resource.
+    let mut findings: BTreeMap<String, asff::Finding> = BTreeMap::new();
     for case in support::cases() {
         let Some(control) = registry::find(&case.control_id) else {
             failures.push(format!("{}: no control with this id", case.path.display()));
@@ -64,6 +68,18 @@ fn every_fixture_gives_the_verdict_its_folder_names() {
                     verdict.annotation
                 ));
             }
+            // Sparse fixtures (no account) cannot become findings; the rest must.
+            if subject.account_id.is_some() {
+                match asff::finding(control, &subject, &verdict, &producer) {
+                    Ok(finding) => {
+                        findings.insert(finding.id.clone(), finding);
+                    }
+                    Err(e) => failures.push(format!(
+                        "{}: {location} cannot become a finding: {e}",
+                        case.path.display()
+                    )),
+                }
+            }
             let snapshot = snapshots.entry(control.id.to_string()).or_default();
             let at = if location.is_empty() {
                 case.name()
@@ -93,6 +109,12 @@ fn every_fixture_gives_the_verdict_its_folder_names() {
             ));
         }
     }
+    let written = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-findings.json");
+    std::fs::write(
+        &written,
+        serde_json::to_string(&findings.values().collect::<Vec<_>>()).unwrap(),
+    )
+    .unwrap();
     assert!(
         failures.is_empty(),
         "{} fixture failures:\n{}",
