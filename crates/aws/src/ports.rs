@@ -3,7 +3,11 @@
 
 use std::future::Future;
 
-use ourside_core::facts::{EventInvokeConfig, InstanceInventory};
+use ourside_core::facts::{
+    AccountSummary, CredentialReport, DetectorState, EventInvokeConfig, InstanceInventory,
+    PasswordPolicy, RecorderState, SecretRotation, TrailState, UserRef, VpcFlowLogs,
+};
+use ourside_core::resource::s3::PublicAccessBlock;
 use ourside_core::{Compliance, Timestamp};
 
 use crate::error::AwsError;
@@ -76,4 +80,70 @@ pub trait LambdaReader {
         &self,
         function: &str,
     ) -> impl Future<Output = Result<Option<EventInvokeConfig>, AwsError>>;
+}
+
+/// What periodic controls read about the account, one call group per [`Need`]. Each method
+/// pages through every result; one failing does not stop the others (the runner records it as
+/// that fact being unavailable).
+///
+/// [`Need`]: ourside_core::need::Need
+pub trait AccountReader {
+    /// `s3control:GetPublicAccessBlock` for the account; `None` when it has none.
+    fn account_public_access_block(
+        &self,
+        account_id: &str,
+    ) -> impl Future<Output = Result<Option<PublicAccessBlock>, AwsError>>;
+
+    /// `ec2:GetEbsEncryptionByDefault` in the client's region.
+    fn ebs_encryption_by_default(&self) -> impl Future<Output = Result<bool, AwsError>>;
+
+    /// Ids of the account's snapshots that anyone can restore (`ec2:DescribeSnapshots` with
+    /// owner `self` and restorable-by `all`).
+    fn public_snapshots(&self) -> impl Future<Output = Result<Vec<String>, AwsError>>;
+
+    /// `iam:GetAccountSummary`.
+    fn account_summary(&self) -> impl Future<Output = Result<AccountSummary, AwsError>>;
+
+    /// Whether a virtual MFA device is assigned to the root user (`iam:ListVirtualMFADevices`).
+    fn root_virtual_mfa(&self) -> impl Future<Output = Result<bool, AwsError>>;
+
+    /// `iam:GetAccountPasswordPolicy`; `None` when the account has none.
+    fn password_policy(&self) -> impl Future<Output = Result<Option<PasswordPolicy>, AwsError>>;
+
+    /// The credential report: generated if needed (`iam:GenerateCredentialReport`, polled
+    /// briefly), then read (`iam:GetCredentialReport`).
+    fn credential_report(&self) -> impl Future<Output = Result<CredentialReport, AwsError>>;
+
+    /// `iam:ListUsers`.
+    fn users(&self) -> impl Future<Output = Result<Vec<UserRef>, AwsError>>;
+
+    /// Trails with their status and event selectors.
+    fn trails(&self) -> impl Future<Output = Result<Vec<TrailState>, AwsError>>;
+
+    /// VPCs of the region and their active flow logs.
+    fn vpc_flow_logs(&self) -> impl Future<Output = Result<Vec<VpcFlowLogs>, AwsError>>;
+
+    /// AWS Config recorders and their status.
+    fn recorders(&self) -> impl Future<Output = Result<Vec<RecorderState>, AwsError>>;
+
+    /// GuardDuty detectors of the region.
+    fn detectors(&self) -> impl Future<Output = Result<Vec<DetectorState>, AwsError>>;
+
+    /// Secrets Manager secrets and their rotation.
+    fn secrets(&self) -> impl Future<Output = Result<Vec<SecretRotation>, AwsError>>;
+
+    /// Resources AWS Config does not record, listed by their service's describe API and wrapped
+    /// as configuration items (JSON, API key flavour, the describe entry as `configuration`):
+    /// [`Need::ElastiCacheClusters`], [`Need::ElastiCacheReplicationGroups`],
+    /// [`Need::LogGroups`]. Any other need lists nothing.
+    ///
+    /// [`Need::ElastiCacheClusters`]: ourside_core::need::Need::ElastiCacheClusters
+    /// [`Need::ElastiCacheReplicationGroups`]: ourside_core::need::Need::ElastiCacheReplicationGroups
+    /// [`Need::LogGroups`]: ourside_core::need::Need::LogGroups
+    fn listed_items(
+        &self,
+        need: ourside_core::need::Need,
+        account_id: &str,
+        observed_at: Timestamp,
+    ) -> impl Future<Output = Result<Vec<String>, AwsError>>;
 }
