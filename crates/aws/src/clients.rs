@@ -9,6 +9,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
 /// How the clients reach AWS.
@@ -24,6 +25,9 @@ pub struct Settings {
     pub attempt_timeout: Duration,
     /// Longest wait for a call, all attempts included.
     pub operation_timeout: Duration,
+    /// Fixed dummy credentials for a local endpoint; `false` reads the environment variables
+    /// Lambda sets.
+    pub dummy_credentials: bool,
 }
 
 impl Settings {
@@ -38,6 +42,7 @@ impl Settings {
             max_attempts: 5,
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(20),
+            dummy_credentials: false,
         })
     }
 
@@ -49,6 +54,7 @@ impl Settings {
             max_attempts: 3,
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(15),
+            dummy_credentials: true,
         }
     }
 
@@ -58,12 +64,23 @@ impl Settings {
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
             .build_https();
+        let credentials = if self.dummy_credentials {
+            SharedCredentialsProvider::new(Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "ourside-local",
+            ))
+        } else {
+            SharedCredentialsProvider::new(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            )
+        };
         let mut builder = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(self.region.clone()))
-            .credentials_provider(SharedCredentialsProvider::new(
-                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
-            ))
+            .credentials_provider(credentials)
             .http_client(http)
             .sleep_impl(
                 aws_smithy_async::rt::sleep::default_async_sleep().unwrap_or_else(|| {

@@ -5,6 +5,7 @@
 pub mod clients;
 pub mod config;
 pub mod deliver;
+pub mod emulator;
 pub mod error;
 pub mod lambda;
 pub mod memory;
