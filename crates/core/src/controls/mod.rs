@@ -22,14 +22,19 @@ pub mod sqs;
 pub mod ssm;
 mod waf;
 
+mod account;
+#[cfg(test)]
+mod account_test_support;
 mod settings;
 
 /// What every control file needs.
 #[allow(unused_imports)]
 pub(crate) mod prelude {
     pub use crate::control::{
-        Check, Context, Control, Mappings, Owner, Remediation, Severity, SrmArea, Trigger,
+        Check, Context, Control, Judgement, Mappings, Owner, Remediation, Severity, SrmArea,
+        Trigger,
     };
+    pub use crate::facts::AccountState;
     pub use crate::frameworks::Cis;
     pub use crate::json::InputError;
     pub use crate::need::Need;

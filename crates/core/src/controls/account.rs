@@ -1,0 +1,102 @@
+//! Shared by the account-level (periodic) controls: the subjects their judgements name (the
+//! account, or a resource the account lists), the judgement when a fact could not be fetched,
+//! and short renderings of dates and lists for annotations.
+
+use std::collections::BTreeMap;
+
+use crate::asff::{partition, Subject};
+use crate::control::Judgement;
+use crate::facts::{self, AccountState, Fact};
+use crate::json::InputError;
+use crate::need::Need;
+use crate::resource::ResourceType;
+use crate::verdict::{Outcome, Verdict};
+
+/// The account itself (`AWS::::Account`, resource id = the account id), in the run's region.
+pub(crate) fn account_subject(state: &AccountState) -> Subject {
+    resource_subject(state, ResourceType::Account, &state.account_id, None)
+}
+
+/// A resource of the account, observed when the run's facts were gathered.
+pub(crate) fn resource_subject(
+    state: &AccountState,
+    resource_type: ResourceType,
+    id: &str,
+    arn: Option<String>,
+) -> Subject {
+    Subject {
+        resource_type,
+        resource_id: id.to_string(),
+        arn,
+        account_id: Some(state.account_id.clone()),
+        region: Some(state.region.clone()),
+        capture_time: Some(state.observed_at),
+        tags: BTreeMap::new(),
+    }
+}
+
+/// The one judgement of an account-level control.
+pub(crate) fn for_account(state: &AccountState, outcome: Outcome) -> Vec<Judgement> {
+    vec![Judgement {
+        subject: account_subject(state),
+        outcome,
+    }]
+}
+
+/// The fact a control needs, or the account's error judgement naming what is missing.
+pub(crate) fn need<'a, T>(
+    state: &AccountState,
+    fact: &'a Fact<T>,
+    need: Need,
+) -> Result<&'a T, Vec<Judgement>> {
+    facts::require(fact, need.describe()).map_err(|e| missing(state, e))
+}
+
+/// The account's judgement when the input could not be read.
+pub(crate) fn missing(state: &AccountState, error: InputError) -> Vec<Judgement> {
+    for_account(state, Err(error))
+}
+
+/// Judges the account from one fact: an error judgement when the fact is unavailable.
+pub(crate) fn judge_account<T>(
+    state: &AccountState,
+    fact: &Fact<T>,
+    what: Need,
+    judge: impl FnOnce(&T) -> Verdict,
+) -> Vec<Judgement> {
+    match need(state, fact, what) {
+        Ok(value) => for_account(state, Ok(judge(value))),
+        Err(judgements) => judgements,
+    }
+}
+
+/// `arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0a1b…`, for resources whose facts carry no ARN.
+pub(crate) fn arn(state: &AccountState, service: &str, resource: &str) -> String {
+    format!(
+        "arn:{}:{service}:{}:{}:{resource}",
+        partition(&state.region),
+        state.region,
+        state.account_id
+    )
+}
+
+/// The first `shown` names, then how many more: `a, b, c (+4 more)`.
+pub(crate) fn first_few(names: &[String], shown: usize) -> String {
+    let listed = names.get(..shown).unwrap_or(names).join(", ");
+    match names.len().saturating_sub(shown) {
+        0 => listed,
+        more => format!("{listed} (+{more} more)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_cut_with_a_count() {
+        let names: Vec<String> = (1..=5).map(|i| format!("snap-{i}")).collect();
+        assert_eq!(first_few(&names, 3), "snap-1, snap-2, snap-3 (+2 more)");
+        assert_eq!(first_few(&names[..2], 3), "snap-1, snap-2");
+    }
+}
