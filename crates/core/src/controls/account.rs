@@ -10,6 +10,7 @@ use crate::facts::{self, AccountState, Fact};
 use crate::json::InputError;
 use crate::need::Need;
 use crate::resource::ResourceType;
+use crate::timestamp::Timestamp;
 use crate::verdict::{Outcome, Verdict};
 
 /// The account itself (`AWS::::Account`, resource id = the account id), in the run's region.
@@ -80,6 +81,49 @@ pub(crate) fn arn(state: &AccountState, service: &str, resource: &str) -> String
     )
 }
 
+/// `2026-05-31T22:10Z`: a time to the minute.
+pub(crate) fn minute(t: Timestamp) -> String {
+    let t = t.0;
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// How long before `now` something happened: `35 min`, `3 h 5 min`, `4 days`.
+pub(crate) fn age(then: Timestamp, now: Timestamp) -> String {
+    let minutes = (now.0 - then.0).whole_minutes().max(0);
+    match minutes {
+        m if m < 60 => format!("{m} min"),
+        m if m < 48 * 60 => match m % 60 {
+            0 => format!("{} h", m / 60),
+            rest => format!("{} h {rest} min", m / 60),
+        },
+        m => format!("{} days", m / (24 * 60)),
+    }
+}
+
+/// `1 day`, `90 days`.
+pub(crate) fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// `2026-03-02, 91 days ago`: a date and how many whole days before `now` it was.
+pub(crate) fn dated(t: Timestamp, now: Timestamp) -> String {
+    match t.days_until(now) {
+        n if n < 1 => format!("{}, under a day ago", t.date_string()),
+        n => format!("{}, {} ago", t.date_string(), days(n)),
+    }
+}
+
 /// The first `shown` names, then how many more: `a, b, c (+4 more)`.
 pub(crate) fn first_few(names: &[String], shown: usize) -> String {
     let listed = names.get(..shown).unwrap_or(names).join(", ");
@@ -92,6 +136,30 @@ pub(crate) fn first_few(names: &[String], shown: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    #[test]
+    fn ages_and_dates_read_well() {
+        let now = at("2026-06-01T00:00:00Z");
+        assert_eq!(age(at("2026-05-31T23:25:00Z"), now), "35 min");
+        assert_eq!(age(at("2026-05-31T21:00:00Z"), now), "3 h");
+        assert_eq!(age(at("2026-05-31T20:55:00Z"), now), "3 h 5 min");
+        assert_eq!(age(at("2026-05-27T00:00:00Z"), now), "5 days");
+        assert_eq!(age(at("2026-06-01T01:00:00Z"), now), "0 min");
+        assert_eq!(minute(at("2026-05-31T22:10:59.5Z")), "2026-05-31T22:10Z");
+        assert_eq!(
+            dated(at("2026-03-02T10:00:00Z"), now),
+            "2026-03-02, 90 days ago"
+        );
+        assert_eq!(
+            dated(at("2026-05-31T20:05:00Z"), now),
+            "2026-05-31, under a day ago"
+        );
+        assert_eq!(days(1), "1 day");
+    }
 
     #[test]
     fn lists_are_cut_with_a_count() {

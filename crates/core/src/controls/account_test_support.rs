@@ -2,7 +2,9 @@
 //! their judgements into what the tests compare.
 
 use crate::control::{Check, Context, Control, Judgement};
-use crate::facts::{AccountState, NO_ENRICHMENT};
+use crate::facts::{
+    AccessKeyState, AccountState, CredentialReport, CredentialRow, UserRef, NO_ENRICHMENT,
+};
 use crate::params::{Params, RawParams};
 use crate::timestamp::Timestamp;
 use crate::verdict::{Compliance, MAX_ANNOTATION_BYTES};
@@ -119,4 +121,88 @@ pub(crate) fn account_verdict_with(
         ("AWS::::Account", ACCOUNT)
     );
     one
+}
+
+/// The credential report the user-level tests judge: generated 2 h 10 min before [`now`].
+pub(crate) fn report(rows: Vec<CredentialRow>) -> CredentialReport {
+    CredentialReport {
+        generated_at: at("2026-05-31T21:50:00Z"),
+        rows,
+    }
+}
+
+/// What every annotation drawn from [`report`] ends with.
+pub(crate) const REPORT_AGE: &str = "[credential report of 2026-05-31T21:50Z, 2 h 10 min old]";
+
+/// A user created on 2024-01-15 without a password or access keys.
+pub(crate) fn user(name: &str) -> CredentialRow {
+    CredentialRow {
+        user: name.to_string(),
+        arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
+        user_created: Some(at("2024-01-15T09:00:00Z")),
+        access_keys: vec![key(1, false, None, None), key(2, false, None, None)],
+        ..CredentialRow::default()
+    }
+}
+
+/// An access key slot; times are RFC 3339 text.
+pub(crate) fn key(
+    slot: u8,
+    active: bool,
+    last_rotated: Option<&str>,
+    last_used: Option<&str>,
+) -> AccessKeyState {
+    AccessKeyState {
+        slot,
+        active,
+        last_rotated: last_rotated.map(at),
+        last_used: last_used.map(at),
+    }
+}
+
+/// `iam:ListUsers` for these names: ids `AIDA` + the upper-cased name.
+pub(crate) fn listed(names: &[&str]) -> Vec<UserRef> {
+    names
+        .iter()
+        .map(|name| UserRef {
+            name: name.to_string(),
+            id: user_id(name),
+            arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
+        })
+        .collect()
+}
+
+pub(crate) fn user_id(name: &str) -> String {
+    format!("AIDA{}", name.to_ascii_uppercase().replace('-', ""))
+}
+
+/// A state with this credential report, every row's user (not root) listed by `iam:ListUsers`.
+pub(crate) fn with_users(rows: Vec<CredentialRow>) -> AccountState {
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r.user.as_str())
+        .filter(|name| *name != CredentialReport::ROOT)
+        .collect();
+    let users = listed(&names);
+    AccountState {
+        credential_report: Ok(report(rows)),
+        users: Ok(users),
+        ..state()
+    }
+}
+
+/// The one user judgement with this user id.
+pub(crate) fn user_verdict(seen: &[Seen], name: &str) -> Seen {
+    let id = user_id(name);
+    let found: Vec<&Seen> = seen.iter().filter(|s| s.id == id).collect();
+    assert_eq!(found.len(), 1, "{name}: {seen:?}");
+    assert_eq!(found[0].resource_type, "AWS::IAM::User");
+    found[0].clone()
+}
+
+/// Asserts the user's verdict and annotation; the report's age is appended to `text`.
+pub(crate) fn expect_user(seen: &[Seen], name: &str, compliance: Compliance, text: &str) {
+    let found = user_verdict(seen, name);
+    assert_eq!(found.compliance, Some(compliance), "{name}: {}", found.text);
+    assert_eq!(found.text, format!("{text} {REPORT_AGE}"), "{name}");
 }
