@@ -71,6 +71,25 @@ pub(crate) fn judge_account<T>(
     }
 }
 
+/// The first of `items` with no shortfall, or NON_COMPLIANT saying why each falls short:
+/// `no trail qualifies; a: not logging; b: not multi-Region, not logging`.
+pub(crate) fn first_qualifying<'a, T, S: std::fmt::Display>(
+    items: &'a [T],
+    kind: &str,
+    name: impl Fn(&T) -> &str,
+    shortfalls: impl Fn(&T) -> Vec<S>,
+) -> Result<&'a T, Verdict> {
+    if let Some(good) = items.iter().find(|item| shortfalls(item).is_empty()) {
+        return Ok(good);
+    }
+    let mut offences = vec![format!("no {kind} qualifies")];
+    offences.extend(items.iter().map(|item| {
+        let why: Vec<String> = shortfalls(item).iter().map(S::to_string).collect();
+        format!("{}: {}", name(item), why.join(", "))
+    }));
+    Err(Verdict::from_offences(offences, ""))
+}
+
 /// `arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0a1b…`, for resources whose facts carry no ARN.
 pub(crate) fn arn(state: &AccountState, service: &str, resource: &str) -> String {
     format!(
