@@ -78,6 +78,7 @@ pub static CONTROLS: &[&Control] = &[
     &s3::access_logging::CONTROL,
     &s3::versioning::CONTROL,
     &secretsmanager::rotation_enabled::CONTROL,
+    &secretsmanager::rotated_recently::CONTROL,
     &sns::kms_encryption::CONTROL,
     &sqs::encryption_at_rest::CONTROL,
     &ssm::patch_compliance::CONTROL,
