@@ -388,6 +388,22 @@ fn note_controls_needing_api_data(options: &Options, found: &[Found], problems: 
             (items > 0).then(|| format!("{} on {items} items (needs {})", c.id, needs.join(", ")))
         })
         .collect();
+    let scheduled: Vec<&str> = options
+        .controls
+        .iter()
+        .filter(|c| matches!(c.check, ourside_core::control::Check::Account(..)))
+        .map(|c| c.id)
+        .collect();
+    if !scheduled.is_empty() {
+        problems.push(Problem::note(
+            "(scan)",
+            "",
+            format!(
+                "account-level controls run on a schedule against the account's APIs, not on files: {}",
+                scheduled.join(", ")
+            ),
+        ));
+    }
     if !unjudged.is_empty() {
         problems.push(Problem::note(
             "(scan)",

@@ -16,6 +16,10 @@ pub enum Need {
     SsmManagedInstanceInventory,
     /// Account-level S3 Block Public Access.
     AccountPublicAccessBlock,
+    /// Account-level S3 Block Public Access as AWS Config recorded it
+    /// (`AWS::S3::AccountPublicAccessBlock`): what bucket controls read at change time, through
+    /// the Config client the evaluator already has.
+    RecordedAccountPublicAccessBlock,
     /// EBS encryption by default, in the region.
     EbsEncryptionByDefault,
     /// EBS snapshots the account owns that anyone can restore.
@@ -52,6 +56,7 @@ impl Need {
             Need::LambdaEventInvokeConfig => &["lambda:GetFunctionEventInvokeConfig"],
             Need::SsmManagedInstanceInventory => &["config:BatchGetResourceConfig"],
             Need::AccountPublicAccessBlock => &["s3:GetAccountPublicAccessBlock"],
+            Need::RecordedAccountPublicAccessBlock => &["config:GetResourceConfigHistory"],
             Need::EbsEncryptionByDefault => &["ec2:GetEbsEncryptionByDefault"],
             Need::PublicEbsSnapshots => &["ec2:DescribeSnapshots"],
             Need::IamAccountSummary => &["iam:GetAccountSummary", "iam:ListVirtualMFADevices"],
@@ -86,6 +91,9 @@ impl Need {
             Need::LambdaEventInvokeConfig => "the function's asynchronous invocation settings",
             Need::SsmManagedInstanceInventory => "the instance's Systems Manager inventory",
             Need::AccountPublicAccessBlock => "account-level S3 Block Public Access",
+            Need::RecordedAccountPublicAccessBlock => {
+                "account-level S3 Block Public Access, as AWS Config recorded it"
+            }
             Need::EbsEncryptionByDefault => "EBS encryption by default",
             Need::PublicEbsSnapshots => "public EBS snapshots",
             Need::IamAccountSummary => "the IAM account summary",

@@ -6,14 +6,16 @@ mod support;
 
 use std::collections::BTreeSet;
 
+use ourside_core::control::Check;
 use ourside_core::control::Control;
 use ourside_core::document::{self, Content, Hints};
 use ourside_core::engine::Evaluator;
+use ourside_core::facts::AccountState;
 use ourside_core::frameworks::{cis_recommendation_exists, nist_title, security_hub_control};
 use ourside_core::params::Params;
 use ourside_core::registry::{self, CONTROLS};
 use ourside_core::verdict::MAX_ANNOTATION_BYTES;
-use ourside_core::{Compliance, ConfigurationItem, Trigger};
+use ourside_core::{Compliance, ConfigurationItem, ResourceType, Trigger};
 
 #[test]
 fn ids_are_unique_and_sorted() {
@@ -138,6 +140,55 @@ fn every_control_has_compliant_and_non_compliant_fixtures() {
     }
 }
 
+fn is_account_level(control: &Control) -> bool {
+    matches!(control.check, Check::Account(..))
+}
+
+/// Account-level controls run on a schedule from facts fetched by API, say which, and judge
+/// nothing from configuration items.
+#[test]
+fn account_level_controls_are_periodic_and_name_their_facts() {
+    let evaluator = Evaluator::with_defaults(CONTROLS, support::now());
+    for c in CONTROLS.iter().filter(|c| is_account_level(c)) {
+        assert_eq!(c.trigger, Trigger::Periodic, "{}", c.id);
+        assert!(!c.check.needs().is_empty(), "{}: names no fact", c.id);
+        for rt in c.resource_types {
+            let item = synthetic_item(rt.config_name(), "OK", "{}");
+            assert!(
+                evaluator
+                    .evaluate(&item, false)
+                    .iter()
+                    .all(|e| e.control.id != c.id),
+                "{}: judged a configuration item",
+                c.id
+            );
+        }
+    }
+}
+
+/// With nothing fetched, every account-level control reports one input error for the account
+/// instead of a verdict (or a panic).
+#[test]
+fn account_level_controls_report_missing_facts_as_errors() {
+    let state = AccountState::new("111122223333", "eu-west-1", support::now());
+    let evaluator = Evaluator::with_defaults(CONTROLS, support::now());
+    let judged = evaluator.evaluate_account(&state);
+    for c in CONTROLS.iter().filter(|c| is_account_level(c)) {
+        let mine: Vec<_> = judged.iter().filter(|(k, _)| k.id == c.id).collect();
+        assert_eq!(mine.len(), 1, "{}", c.id);
+        let (_, judgement) = mine[0];
+        assert_eq!(
+            judgement.subject.resource_type,
+            ResourceType::Account,
+            "{}",
+            c.id
+        );
+        assert_eq!(judgement.subject.resource_id, "111122223333");
+        let error = judgement.outcome.as_ref().expect_err(c.id);
+        assert!(error.message.contains("not fetched"), "{}: {error}", c.id);
+    }
+}
+
 /// A minimal item of `resource_type` with the given status and configuration text.
 fn synthetic_item(resource_type: &str, status: &str, configuration: &str) -> ConfigurationItem {
     ConfigurationItem::parse(&format!(
@@ -152,7 +203,7 @@ fn deleted_unrecorded_and_out_of_scope_resources_are_not_applicable() {
     let evaluator = Evaluator::with_defaults(CONTROLS, support::now());
     // Settled without any fetched data: a deleted resource costs no API call.
     let nothing_fetched = ourside_core::facts::Enrichment::default();
-    for c in CONTROLS {
+    for c in CONTROLS.iter().filter(|c| !is_account_level(c)) {
         for rt in c.resource_types {
             for (status, configuration) in [
                 ("ResourceDeleted", "null"),

@@ -2,6 +2,7 @@ mod deny_scope;
 mod exposure;
 
 pub mod access_logging;
+pub mod account_public_access_block;
 pub mod bucket_public_access_block;
 pub mod cross_account_actions;
 pub mod default_encryption;

@@ -9,7 +9,9 @@ crate::control! {
     /// restricting key (`aws:SourceVpce`, `aws:SourceVpc`, `aws:SourceIp`, `aws:SourceAccount`,
     /// `aws:PrincipalOrgID`…) to fixed values. Exposure is judged net of Block Public Access at
     /// bucket and, when known, account level: `IgnorePublicAcls` voids public ACL grants and
-    /// `RestrictPublicBuckets` voids public policy statements.
+    /// `RestrictPublicBuckets` voids public policy statements. The account level is known when
+    /// AWS Config records `AWS::S3::AccountPublicAccessBlock`: the evaluator reads that item when
+    /// a bucket changes, and `ourside scan` learns it from the files it is given.
     ///
     /// ## Why it matters
     /// Bucket policies and ACLs are the customer's side of the model. A world-readable bucket is
@@ -37,7 +39,7 @@ crate::control! {
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-2",
         },
         params: &[],
-        check: Check::ItemWithFacts(evaluate, &[Need::AccountPublicAccessBlock]),
+        check: Check::ItemWithFacts(evaluate, &[Need::RecordedAccountPublicAccessBlock]),
     }
 }
 

@@ -40,7 +40,7 @@ crate::control! {
             url: "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-3",
         },
         params: &[],
-        check: Check::ItemWithFacts(evaluate, &[Need::AccountPublicAccessBlock]),
+        check: Check::ItemWithFacts(evaluate, &[Need::RecordedAccountPublicAccessBlock]),
     }
 }
 

@@ -1,1 +1,2 @@
+pub mod rotated_recently;
 pub mod rotation_enabled;

@@ -1,0 +1,1 @@
+pub mod detector_enabled;
