@@ -8,8 +8,10 @@ pub mod deliver;
 pub mod emulator;
 pub mod error;
 pub mod lambda;
+pub mod logging;
 pub mod memory;
 pub mod ports;
+pub mod report;
 pub mod sqs;
 
 pub use error::AwsError;

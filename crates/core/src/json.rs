@@ -89,7 +89,10 @@ pub fn parse_embedded_option<T: DeserializeOwned>(
 }
 
 fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
-    let path = e.path().to_string();
+    let path = match e.path().to_string().as_str() {
+        "." | "?" => String::new(),
+        other => other.to_string(),
+    };
     let inner = e.into_inner();
     let message = strip_position(&inner.to_string());
     // A failure inside an embedded document already carries its own path.
@@ -98,10 +101,6 @@ fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
             return InputError::new(join_path(&path, inner_path), inner_message);
         }
     }
-    let path = match path.as_str() {
-        "." | "?" => String::new(),
-        _ => path,
-    };
     InputError::new(path, message)
 }
 
@@ -436,6 +435,9 @@ mod tests {
         assert_eq!(err.path, "policy.version");
         assert!(err.message.contains("boolean"), "{err}");
         assert!(err.message.contains("encoded as a string"), "{err}");
+        // A whole document encoded as a string: no stray separators in the path.
+        let err = parse_str::<Embedded<Inner>>(r#""{\"version\":\"maybe\"}""#).unwrap_err();
+        assert_eq!(err.within("invokingEvent").path, "invokingEvent.version");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod policy;
 pub mod record;
 pub mod registry;
 pub mod resource;
+pub mod rule;
 pub mod secrets;
 pub mod timestamp;
 pub mod verdict;

@@ -46,6 +46,10 @@ pub struct FindingRecord {
     pub origin: Origin,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
+    /// The resource was deleted, is no longer recorded, left the rule's scope or was not found
+    /// by a periodic run: its finding is archived rather than updated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub archive: bool,
 }
 
 impl FindingRecord {
@@ -72,7 +76,20 @@ impl FindingRecord {
             evaluated_at,
             origin,
             rule_name: None,
+            archive: false,
         }
+    }
+
+    /// The rule that made the evaluation.
+    pub fn from_rule(mut self, rule_name: Option<&str>) -> Self {
+        self.rule_name = rule_name.map(str::to_string);
+        self
+    }
+
+    /// Marks the finding for archiving (see [`FindingRecord::archive`]).
+    pub fn archived(mut self, archive: bool) -> Self {
+        self.archive = archive;
+        self
     }
 
     /// The control, subject and verdict the record describes, for building its finding.
@@ -129,6 +146,14 @@ mod tests {
         );
         let json = serde_json::to_string(&record).unwrap();
         assert!(json.contains(r#""compliance":"NON_COMPLIANT""#), "{json}");
+        assert!(!json.contains("archive"), "{json}");
+        let gone = record
+            .clone()
+            .archived(true)
+            .from_rule(Some("ourside-S3-2"));
+        let back: FindingRecord =
+            serde_json::from_str(&serde_json::to_string(&gone).unwrap()).unwrap();
+        assert!(back.archive && back.rule_name.as_deref() == Some("ourside-S3-2"));
         let back: FindingRecord = serde_json::from_str(&json).unwrap();
         assert_eq!(back, record);
         let (c, s, v) = back.parts().unwrap();

@@ -1,0 +1,412 @@
+//! The evaluator: the Lambda function AWS Config invokes for ourside's change-triggered
+//! controls. One Config rule per control; the rule's `InputParameters` name the control
+//! (`controlId`) and tune it.
+//!
+//! For every invocation it reads the event, gets the item (from the event, or from Config's
+//! history when the notification was too large to carry it), fetches what the control needs
+//! beyond the item, lets the core decide, and reports each verdict twice: to Config
+//! (`PutEvaluations`) and to the findings queue (a finding record for the publisher). Nothing is
+//! dropped: whatever cannot be decided or delivered fails the invocation, after everything
+//! else was reported, so Lambda retries it and finally keeps it in the on-failure destination.
+
+use std::fmt;
+use std::time::Instant;
+
+use ourside_aws::deliver::Retry;
+use ourside_aws::ports::{ConfigReader, EvaluationsSink, FindingsQueue, LambdaReader};
+use ourside_aws::report::{report, Batch, Reportable, Reported};
+use ourside_aws::AwsError;
+use ourside_core::asff::Subject;
+use ourside_core::control::Check;
+use ourside_core::engine::AccountFacts;
+use ourside_core::event::Message;
+use ourside_core::facts::{Enrichment, Unavailable};
+use ourside_core::need::Need;
+use ourside_core::record::Origin;
+use ourside_core::resource::s3::account_public_access_block;
+use ourside_core::rule::{InvocationError, RuleInvocation};
+use ourside_core::{
+    ConfigurationItem, Control, Evaluator, ResourceType, Timestamp, Trigger, Verdict,
+};
+
+/// The AWS services an invocation uses.
+pub struct Services<'a, C, L, S, Q> {
+    /// Config, read: item history, recorded account settings, Systems Manager inventory.
+    pub config: &'a C,
+    pub lambda: &'a L,
+    /// Config, written: `PutEvaluations`.
+    pub evaluations: &'a S,
+    pub findings: &'a Q,
+}
+
+/// When the invocation runs and how long delivery may keep retrying.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    pub now: Timestamp,
+    pub retry: Retry,
+}
+
+/// What an invocation did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Handled {
+    pub control: &'static str,
+    pub message_type: String,
+    pub reported: Reported,
+    /// Why nothing was evaluated, for messages this function has nothing to do with.
+    pub ignored: Option<String>,
+}
+
+/// Why an invocation failed. Every variant names what went wrong and where.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The event, its rule parameters or its result token.
+    Invocation(InvocationError),
+    /// The rule runs a control this function does not evaluate.
+    WrongFunction { control: &'static str },
+    /// Config's history has no item for an oversized notification (yet).
+    OversizedItemMissing {
+        resource_type: String,
+        resource_id: String,
+    },
+    /// An AWS call failed after its retries.
+    Aws(AwsError),
+    /// Some items could not be judged; every other verdict was reported.
+    NotEvaluated {
+        reported: usize,
+        problems: Vec<String>,
+    },
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Invocation(e) => e.fmt(f),
+            Failure::WrongFunction { control } => write!(
+                f,
+                "ruleParameters.controlId: {control} is periodic; its rule belongs to the periodic function"
+            ),
+            Failure::OversizedItemMissing {
+                resource_type,
+                resource_id,
+            } => write!(
+                f,
+                "oversized notification for {resource_type} {resource_id}: AWS Config's history has no item for it yet"
+            ),
+            Failure::Aws(e) => e.fmt(f),
+            Failure::NotEvaluated { reported, problems } => write!(
+                f,
+                "{} item(s) could not be judged ({reported} verdict(s) reported): {}",
+                problems.len(),
+                problems.join("; ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl Failure {
+    /// A short name for the kind of failure (the Lambda error type).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Failure::Invocation(InvocationError::Event(_)) => "MalformedEvent",
+            Failure::Invocation(_) => "InvalidRule",
+            Failure::WrongFunction { .. } => "WrongFunction",
+            Failure::OversizedItemMissing { .. } => "OversizedItemMissing",
+            Failure::Aws(_) => "AwsCallFailed",
+            Failure::NotEvaluated { .. } => "NotEvaluated",
+        }
+    }
+}
+
+impl From<AwsError> for Failure {
+    fn from(e: AwsError) -> Self {
+        Failure::Aws(e)
+    }
+}
+
+/// Handles one invocation: `event` is the Lambda event AWS Config sent, as JSON text.
+pub async fn handle<C, L, S, Q>(
+    event: &str,
+    services: &Services<'_, C, L, S, Q>,
+    run: Run,
+) -> Result<Handled, Failure>
+where
+    C: ConfigReader,
+    L: LambdaReader,
+    S: EvaluationsSink,
+    Q: FindingsQueue,
+{
+    let invocation = RuleInvocation::parse(event).map_err(Failure::Invocation)?;
+    let control = invocation.rule.control();
+    if control.trigger != Trigger::Change {
+        return Err(Failure::WrongFunction {
+            control: control.id,
+        });
+    }
+    let mut handled = Handled {
+        control: control.id,
+        message_type: invocation.event.message_type.clone(),
+        ..Handled::default()
+    };
+    let (items, origin) = match &invocation.event.message {
+        Message::ItemChanged(items) => (items.clone(), Origin::Change),
+        Message::Oversized(summary) => (
+            vec![oversized_item(summary, services.config).await?],
+            Origin::Oversized,
+        ),
+        Message::Scheduled { .. } => {
+            handled.ignored = Some(format!(
+                "{} is change-triggered: a scheduled notification has nothing for it to judge",
+                control.id
+            ));
+            return Ok(handled);
+        }
+        Message::Other(kind) => {
+            handled.ignored = Some(format!("message type {kind:?} carries no item to judge"));
+            return Ok(handled);
+        }
+    };
+
+    let batch = Batch {
+        origin,
+        rule_name: invocation.event.config_rule_name.as_deref(),
+        evaluated_at: run.now,
+    };
+    let mut evaluator = invocation.rule.evaluator(run.now);
+    let mut reportables = Vec::with_capacity(items.len());
+    let mut problems = Vec::new();
+    for item in &items {
+        match judge(item, &invocation, &mut evaluator, services, batch).await {
+            Ok(reportable) => reportables.push(reportable),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    handled.reported = report(
+        services.evaluations,
+        services.findings,
+        &invocation.result_token,
+        &reportables,
+        run.retry,
+    )
+    .await?;
+    if problems.is_empty() {
+        Ok(handled)
+    } else {
+        Err(Failure::NotEvaluated {
+            reported: reportables.len(),
+            problems,
+        })
+    }
+}
+
+/// The full item behind an oversized notification, from Config's history. A summary that
+/// says the resource is gone is judged as it is: there is nothing more to fetch.
+async fn oversized_item<C: ConfigReader>(
+    summary: &ConfigurationItem,
+    config: &C,
+) -> Result<ConfigurationItem, Failure> {
+    if summary.is_gone() {
+        return Ok(summary.clone());
+    }
+    let missing = || Failure::OversizedItemMissing {
+        resource_type: summary.resource_type.config_name().to_string(),
+        resource_id: summary.display_id().to_string(),
+    };
+    let resource_id = summary.resource_id.as_deref().ok_or_else(missing)?;
+    let text = config
+        .latest_item(summary.resource_type.config_name(), resource_id)
+        .await?
+        .ok_or_else(missing)?;
+    ConfigurationItem::parse(&text).map_err(|e| Failure::NotEvaluated {
+        reported: 0,
+        problems: vec![format!(
+            "GetResourceConfigHistory item for {} {resource_id}: {e}",
+            summary.resource_type
+        )],
+    })
+}
+
+/// One item's verdict, ready to report, or why there is none.
+async fn judge<C, L, S, Q>(
+    item: &ConfigurationItem,
+    invocation: &RuleInvocation,
+    evaluator: &mut Evaluator,
+    services: &Services<'_, C, L, S, Q>,
+    batch: Batch<'_>,
+) -> Result<Reportable, String>
+where
+    C: ConfigReader,
+    L: LambdaReader,
+{
+    let control = invocation.rule.control();
+    let resource_id = item.resource_id.as_deref().ok_or_else(|| {
+        format!(
+            "{} item without resourceId: AWS Config cannot record an evaluation for it",
+            item.resource_type
+        )
+    })?;
+    let left_scope = invocation.event.event_left_scope;
+    let observed_at = item
+        .capture_time
+        .unwrap_or_else(|| invocation.notified_at(batch.evaluated_at));
+    let subject = Subject::of(item);
+    let started = Instant::now();
+    if !control.applies_to(&item.resource_type) {
+        // The rule's scope is wider than the control: say so rather than leave no result.
+        let verdict = Verdict::not_applicable(format!(
+            "{} judges {}, not {}",
+            control.id,
+            types(control),
+            item.resource_type
+        ));
+        log_verdict(control, item, resource_id, &verdict, started);
+        return Ok(Reportable::new(
+            control,
+            &subject,
+            &verdict,
+            observed_at,
+            true,
+            batch,
+        ));
+    }
+    let settled = left_scope || item.is_gone();
+    let enrichment = if settled {
+        Enrichment::default()
+    } else {
+        fetch(control, item, resource_id, evaluator, services).await?
+    };
+    let evaluation = evaluator
+        .evaluate_enriched(item, left_scope, &enrichment)
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            format!(
+                "{} gave no evaluation for {}",
+                control.id, item.resource_type
+            )
+        })?;
+    let verdict = evaluation.outcome.map_err(|e| {
+        format!(
+            "{} on {} {resource_id}: {e}",
+            control.id, item.resource_type
+        )
+    })?;
+    log_verdict(control, item, resource_id, &verdict, started);
+    Ok(Reportable::new(
+        control,
+        &subject,
+        &verdict,
+        observed_at,
+        settled,
+        batch,
+    ))
+}
+
+fn types(control: &Control) -> String {
+    control
+        .resource_types
+        .iter()
+        .map(ResourceType::config_name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Fetches what the control needs beyond the item. A failed call leaves its fact unavailable
+/// (saying which call and why), which fails this control on this item only.
+async fn fetch<C, L, S, Q>(
+    control: &Control,
+    item: &ConfigurationItem,
+    resource_id: &str,
+    evaluator: &mut Evaluator,
+    services: &Services<'_, C, L, S, Q>,
+) -> Result<Enrichment, String>
+where
+    C: ConfigReader,
+    L: LambdaReader,
+{
+    let failed = |e: AwsError| Unavailable::Failed(e.to_string());
+    // Lambda accepts the ARN or the name; the ARN also pins the account and region.
+    let function = item.arn.as_deref().unwrap_or(resource_id);
+    let mut enrichment = Enrichment::default();
+    let needs: &[Need] = match control.check {
+        Check::Enriched(_, needs) | Check::ItemWithFacts(_, needs) => needs,
+        _ => &[],
+    };
+    for need in needs {
+        match need {
+            Need::LambdaFunctionConfiguration => {
+                enrichment.lambda_environment =
+                    services.lambda.environment(function).await.map_err(failed);
+            }
+            Need::LambdaEventInvokeConfig => {
+                enrichment.lambda_event_invoke = services
+                    .lambda
+                    .event_invoke_config(function)
+                    .await
+                    .map_err(failed);
+            }
+            Need::SsmManagedInstanceInventory => {
+                enrichment.ssm_inventory = services
+                    .config
+                    .managed_instance_inventory(resource_id)
+                    .await
+                    .map_err(failed);
+            }
+            Need::RecordedAccountPublicAccessBlock => {
+                if let Some(account) = &item.account_id {
+                    if let Some(block) = recorded_account_block(services.config, account).await? {
+                        evaluator.set_account_facts(
+                            account.clone(),
+                            AccountFacts {
+                                s3_public_access_block: Some(block),
+                            },
+                        );
+                    }
+                }
+            }
+            // Account-level needs belong to periodic controls, which this function refuses.
+            _ => {}
+        }
+    }
+    Ok(enrichment)
+}
+
+/// The account-level Block Public Access AWS Config recorded, when it recorded one; the bucket
+/// is then judged on its own settings, as offline. A failed read fails the item: a verdict
+/// without a setting that exists could be wrong.
+async fn recorded_account_block<C: ConfigReader>(
+    config: &C,
+    account: &str,
+) -> Result<Option<ourside_core::resource::s3::PublicAccessBlock>, String> {
+    const TYPE: &str = "AWS::S3::AccountPublicAccessBlock";
+    let Some(text) = config
+        .latest_item(TYPE, account)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(None);
+    };
+    ConfigurationItem::parse(&text)
+        .and_then(|item| account_public_access_block(&item))
+        .map(Some)
+        .map_err(|e| format!("{TYPE} {account} from GetResourceConfigHistory: {e}"))
+}
+
+fn log_verdict(
+    control: &Control,
+    item: &ConfigurationItem,
+    resource_id: &str,
+    verdict: &Verdict,
+    started: Instant,
+) {
+    tracing::info!(
+        control = control.id,
+        resource_type = item.resource_type.config_name(),
+        resource_id,
+        compliance = %verdict.compliance,
+        annotation = verdict.annotation.as_str(),
+        duration_us = started.elapsed().as_micros() as u64,
+        "evaluated"
+    );
+}

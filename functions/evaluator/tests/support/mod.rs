@@ -1,0 +1,167 @@
+//! Events as AWS Config sends them, built around items, for the evaluator's tests.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use ourside_aws::deliver::Retry;
+use ourside_core::Timestamp;
+use ourside_evaluator::Run;
+use serde_json::{json, Value};
+
+pub const ACCOUNT: &str = "111122223333";
+pub const RULE: &str = "ourside-S3-2";
+
+pub fn run() -> Run {
+    Run {
+        now: Timestamp::parse("2026-06-01T00:00:00Z").unwrap(),
+        retry: Retry {
+            attempts: 4,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            deadline: None,
+        },
+    }
+}
+
+/// The Lambda event for a rule: `invoking_event` and `params` are encoded as JSON strings,
+/// as Config does.
+pub fn rule_event(invoking_event: Value, params: Value, token: &str, left_scope: bool) -> String {
+    json!({
+        "version": "1.0",
+        "invokingEvent": invoking_event.to_string(),
+        "ruleParameters": params.to_string(),
+        "resultToken": token,
+        "eventLeftScope": left_scope,
+        "executionRoleArn": format!("arn:aws:iam::{ACCOUNT}:role/ourside-config"),
+        "configRuleArn": format!("arn:aws:config:eu-west-1:{ACCOUNT}:config-rule/config-rule-a1b2c3"),
+        "configRuleName": RULE,
+        "configRuleId": "config-rule-a1b2c3",
+        "accountId": ACCOUNT
+    })
+    .to_string()
+}
+
+/// A change notification carrying `item` (notification key flavour or API flavour, as given).
+pub fn change_event(item: Value, params: Value, token: &str) -> String {
+    rule_event(
+        json!({
+            "configurationItemDiff": null,
+            "configurationItem": item,
+            "notificationCreationTime": "2026-05-31T23:59:30.000Z",
+            "messageType": "ConfigurationItemChangeNotification",
+            "recordVersion": "1.3"
+        }),
+        params,
+        token,
+        false,
+    )
+}
+
+/// An oversized-item notification: only the summary of the item.
+pub fn oversized_event(
+    resource_type: &str,
+    resource_id: &str,
+    status: &str,
+    params: Value,
+) -> String {
+    rule_event(
+        json!({
+            "configurationItemSummary": {
+                "changeType": "UPDATE",
+                "configurationItemVersion": "1.3",
+                "configurationItemCaptureTime": "2026-05-31T23:58:00.000Z",
+                "configurationStateId": 1780271880000u64,
+                "awsAccountId": ACCOUNT,
+                "configurationItemStatus": status,
+                "resourceType": resource_type,
+                "resourceId": resource_id,
+                "resourceName": resource_id,
+                "ARN": format!("arn:aws:s3:::{resource_id}"),
+                "awsRegion": "eu-west-1",
+                "availabilityZone": "Regional",
+                "configurationStateMd5Hash": "",
+                "resourceCreationTime": "2026-01-01T00:00:00.000Z"
+            },
+            "s3DeliverySummary": {"s3BucketLocation": "acme-config/AWSLogs/oversized.json.gz", "errorCode": null, "errorMessage": null},
+            "notificationCreationTime": "2026-05-31T23:59:30.000Z",
+            "messageType": "OversizedConfigurationItemChangeNotification",
+            "recordVersion": "1.0"
+        }),
+        params,
+        "TESTMODE",
+        false,
+    )
+}
+
+pub fn scheduled_event(params: Value) -> String {
+    rule_event(
+        json!({
+            "awsAccountId": ACCOUNT,
+            "notificationCreationTime": "2026-05-31T23:59:30.000Z",
+            "messageType": "ScheduledNotification",
+            "recordVersion": "1.0"
+        }),
+        params,
+        "TESTMODE",
+        false,
+    )
+}
+
+/// A bucket in the notification flavour; `policy` is its bucket policy document, if any.
+pub fn bucket(name: &str, status: &str, policy: Option<Value>) -> Value {
+    let mut supplementary = json!({
+        "PublicAccessBlockConfiguration": {
+            "blockPublicAcls": true, "ignorePublicAcls": true,
+            "blockPublicPolicy": false, "restrictPublicBuckets": false
+        }
+    });
+    if let Some(policy) = policy {
+        supplementary["BucketPolicy"] = json!({"policyText": policy.to_string()});
+    }
+    json!({
+        "configurationItemVersion": "1.3",
+        "configurationItemCaptureTime": "2026-05-31T23:58:00.000Z",
+        "configurationStateId": 1780271880000u64,
+        "awsAccountId": ACCOUNT,
+        "configurationItemStatus": status,
+        "resourceType": "AWS::S3::Bucket",
+        "resourceId": name,
+        "resourceName": name,
+        "ARN": format!("arn:aws:s3:::{name}"),
+        "awsRegion": "eu-west-1",
+        "availabilityZone": "Regional",
+        "tags": {"team": "data"},
+        "relationships": [],
+        "configuration": if status == "OK" { json!({"name": name, "owner": {"id": "8f2e4c0a7b1d"}}) } else { Value::Null },
+        "supplementaryConfiguration": if status == "OK" { supplementary } else { json!({}) }
+    })
+}
+
+/// A bucket policy letting anyone read every object.
+pub fn public_read_policy(bucket: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*")
+        }]
+    })
+}
+
+/// A Lambda function item (notification flavour).
+pub fn function(name: &str) -> Value {
+    json!({
+        "configurationItemVersion": "1.3",
+        "configurationItemCaptureTime": "2026-05-31T23:58:00.000Z",
+        "awsAccountId": ACCOUNT,
+        "configurationItemStatus": "OK",
+        "resourceType": "AWS::Lambda::Function",
+        "resourceId": name,
+        "resourceName": name,
+        "ARN": format!("arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{name}"),
+        "awsRegion": "eu-west-1",
+        "configuration": {"functionName": name, "runtime": "python3.13", "packageType": "Zip"},
+        "supplementaryConfiguration": {}
+    })
+}
