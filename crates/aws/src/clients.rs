@@ -3,6 +3,7 @@
 //! client (rustls with ring), bounded retries and timeouts.
 
 use std::env;
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -11,6 +12,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns};
 
 /// How the clients reach AWS.
 #[derive(Debug, Clone)]
@@ -25,9 +27,11 @@ pub struct Settings {
     pub attempt_timeout: Duration,
     /// Longest wait for a call, all attempts included.
     pub operation_timeout: Duration,
-    /// Fixed dummy credentials for a local endpoint; `false` reads the environment variables
-    /// Lambda sets.
-    pub dummy_credentials: bool,
+    /// A local endpoint (the emulator): fixed dummy credentials, and every host name resolves
+    /// to 127.0.0.1, so services that put the account id in the host name (S3 Control) reach
+    /// it too and nothing can reach beyond the machine. `false` reads the credentials Lambda
+    /// sets and resolves names normally.
+    pub local: bool,
 }
 
 impl Settings {
@@ -42,7 +46,7 @@ impl Settings {
             max_attempts: 5,
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(20),
-            dummy_credentials: false,
+            local: false,
         })
     }
 
@@ -54,17 +58,21 @@ impl Settings {
             max_attempts: 3,
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(15),
-            dummy_credentials: true,
+            local: true,
         }
     }
 
     /// The shared SDK configuration. Credentials come from the environment variables Lambda
     /// sets (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
     pub fn sdk_config(&self) -> SdkConfig {
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-            .build_https();
-        let credentials = if self.dummy_credentials {
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring));
+        let http = if self.local {
+            https.build_with_resolver(Loopback)
+        } else {
+            https.build_https()
+        };
+        let credentials = if self.local {
             SharedCredentialsProvider::new(Credentials::new(
                 "testing",
                 "testing",
@@ -101,5 +109,15 @@ impl Settings {
             builder = builder.endpoint_url(url.clone());
         }
         builder.build()
+    }
+}
+
+/// Resolves every name to 127.0.0.1 (local endpoints only).
+#[derive(Debug, Clone, Copy)]
+struct Loopback;
+
+impl ResolveDns for Loopback {
+    fn resolve_dns<'a>(&'a self, _name: &'a str) -> DnsFuture<'a> {
+        DnsFuture::ready(Ok(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]))
     }
 }

@@ -1,7 +1,8 @@
 //! The local AWS emulator, for tests here and in the functions (std only, so it costs the
 //! functions nothing): moto's server mode, from the virtual environment
 //! `scripts/test` installs, on a free loopback port, stopped when dropped. Nothing here reaches
-//! beyond 127.0.0.1.
+//! beyond 127.0.0.1. moto runs through `tests/emulator/moto_server.py`, which sends item
+//! timestamps in AWS's wire format.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -33,6 +34,25 @@ fn python() -> PathBuf {
     venv.join("bin/python")
 }
 
+/// The launcher script, in the repository.
+const SERVER_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/emulator/moto_server.py"
+);
+
+/// moto's request log goes to the file `OURSIDE_EMULATOR_LOG` names, when set.
+fn log() -> Stdio {
+    std::env::var_os("OURSIDE_EMULATOR_LOG")
+        .and_then(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        })
+        .map_or_else(Stdio::null, Stdio::from)
+}
+
 fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
         .local_addr()?
@@ -54,19 +74,12 @@ impl Moto {
         for _ in 0..3 {
             let port = free_port().map_err(|e| format!("no free loopback port: {e}"))?;
             let child = Command::new(&python)
-                .args([
-                    "-m",
-                    "moto.server",
-                    "-H",
-                    "127.0.0.1",
-                    "-p",
-                    &port.to_string(),
-                ])
+                .args([SERVER_SCRIPT, "-H", "127.0.0.1", "-p", &port.to_string()])
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(log())
                 .spawn()
-                .map_err(|e| format!("cannot start {} -m moto.server: {e}", python.display()))?;
+                .map_err(|e| format!("cannot start {} {SERVER_SCRIPT}: {e}", python.display()))?;
             let mut moto = Moto { child, port };
             match moto.wait_ready(Duration::from_secs(30)) {
                 Ok(()) => return Ok(moto),
