@@ -157,3 +157,266 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// What a function answered for one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub request_id: String,
+    /// The response body, or the error type (`Lambda-Runtime-Function-Error-Type`) and body.
+    pub outcome: Result<String, (String, String)>,
+}
+
+#[derive(Debug, Default)]
+struct RuntimeState {
+    events: std::collections::VecDeque<String>,
+    handed_out: usize,
+    first_poll: Option<Instant>,
+    /// Each answer with the moment it arrived.
+    answers: Vec<(Instant, Answer)>,
+    stopping: bool,
+}
+
+type Shared = std::sync::Arc<(std::sync::Mutex<RuntimeState>, std::sync::Condvar)>;
+
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, RuntimeState> {
+    shared.0.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The Lambda Runtime API as the Lambda service serves it to a function's `bootstrap`: hands
+/// out the given events, one per `next` request, and collects what the function answers. Runs
+/// the real binary the way Lambda does, on a loopback port.
+#[derive(Debug)]
+pub struct RuntimeApi {
+    address: SocketAddr,
+    shared: Shared,
+}
+
+impl RuntimeApi {
+    pub fn start(events: Vec<String>) -> std::io::Result<RuntimeApi> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let shared: Shared = Default::default();
+        lock(&shared).events = events.into();
+        let serving = shared.clone();
+        std::thread::spawn(move || loop {
+            if lock(&serving).stopping {
+                return;
+            }
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    let shared = serving.clone();
+                    std::thread::spawn(move || serve_connection(stream, &shared));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        });
+        Ok(RuntimeApi { address, shared })
+    }
+
+    /// `AWS_LAMBDA_RUNTIME_API` for the function: `127.0.0.1:PORT`.
+    pub fn address(&self) -> String {
+        self.address.to_string()
+    }
+
+    /// When the function first asked for an event (its initialisation was over).
+    pub fn first_poll(&self) -> Option<Instant> {
+        lock(&self.shared).first_poll
+    }
+
+    /// Waits until `count` answers arrived or `limit` passed; returns those that did, with the
+    /// moment each arrived.
+    pub fn answers(&self, count: usize, limit: Duration) -> Vec<(Instant, Answer)> {
+        let deadline = Instant::now() + limit;
+        let mut state = lock(&self.shared);
+        while state.answers.len() < count {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            state = self
+                .shared
+                .1
+                .wait_timeout(state, left)
+                .map(|(s, _)| s)
+                .unwrap_or_else(|p| p.into_inner().0);
+        }
+        state.answers.clone()
+    }
+}
+
+impl Drop for RuntimeApi {
+    fn drop(&mut self) {
+        lock(&self.shared).stopping = true;
+        self.shared.1.notify_all();
+    }
+}
+
+/// One keep-alive connection of the function's runtime client.
+fn serve_connection(mut stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
+    let mut buffer = Vec::new();
+    loop {
+        let Some((method, path, headers, body)) = read_request(&mut stream, &mut buffer) else {
+            return;
+        };
+        let reply = if method == "GET" && path.ends_with("/runtime/invocation/next") {
+            match next_event(shared) {
+                Some((id, event)) => {
+                    let deadline = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_millis() as u64 + 60_000)
+                        .unwrap_or_default();
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: {id}\r\nLambda-Runtime-Deadline-Ms: {deadline}\r\nLambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:ourside\r\nLambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000\r\nContent-Length: {}\r\n\r\n{event}",
+                        event.len()
+                    )
+                }
+                None => return,
+            }
+        } else if method == "POST" && path.contains("/runtime/invocation/") {
+            let request_id = path.split('/').rev().nth(1).unwrap_or_default().to_string();
+            let outcome = if path.ends_with("/error") {
+                let kind = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("Lambda-Runtime-Function-Error-Type"))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                Err((kind, body))
+            } else {
+                Ok(body)
+            };
+            let mut state = lock(shared);
+            state.answers.push((
+                Instant::now(),
+                Answer {
+                    request_id,
+                    outcome,
+                },
+            ));
+            shared.1.notify_all();
+            drop(state);
+            "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}".to_string()
+        } else {
+            // init/error and anything else: recorded as an answer without request.
+            let mut state = lock(shared);
+            state.answers.push((
+                Instant::now(),
+                Answer {
+                    request_id: String::new(),
+                    outcome: Err((path.clone(), body)),
+                },
+            ));
+            shared.1.notify_all();
+            drop(state);
+            "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n".to_string()
+        };
+        if stream.write_all(reply.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+/// The next event to hand out, waiting while there is none (as Lambda does between
+/// invocations); `None` when the API is shutting down.
+fn next_event(shared: &Shared) -> Option<(String, String)> {
+    let mut state = lock(shared);
+    if state.first_poll.is_none() {
+        state.first_poll = Some(Instant::now());
+    }
+    loop {
+        if state.stopping {
+            return None;
+        }
+        if let Some(event) = state.events.pop_front() {
+            state.handed_out += 1;
+            return Some((format!("request-{}", state.handed_out), event));
+        }
+        state = shared
+            .1
+            .wait_timeout(state, Duration::from_millis(50))
+            .map(|(s, _)| s)
+            .unwrap_or_else(|p| p.into_inner().0);
+    }
+}
+
+type Request = (String, String, Vec<(String, String)>, String);
+
+/// Reads one HTTP/1.1 request (Content-Length or chunked body).
+fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Request> {
+    let header_end = loop {
+        if let Some(i) = find(buffer, b"\r\n\r\n") {
+            break i;
+        }
+        fill(stream, buffer)?;
+    };
+    let head = String::from_utf8_lossy(&buffer[..header_end]).to_string();
+    buffer.drain(..header_end + 4);
+    let mut lines = head.lines();
+    let mut request_line = lines.next()?.split_whitespace();
+    let method = request_line.next()?.to_string();
+    let path = request_line.next()?.to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let body = if header("Transfer-Encoding").is_some_and(|v| v.contains("chunked")) {
+        let mut body = Vec::new();
+        loop {
+            let line_end = loop {
+                if let Some(i) = find(buffer, b"\r\n") {
+                    break i;
+                }
+                fill(stream, buffer)?;
+            };
+            let size_text = String::from_utf8_lossy(&buffer[..line_end]).to_string();
+            let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+            buffer.drain(..line_end + 2);
+            while buffer.len() < size + 2 {
+                fill(stream, buffer)?;
+            }
+            body.extend_from_slice(&buffer[..size]);
+            buffer.drain(..size + 2);
+            if size == 0 {
+                break;
+            }
+        }
+        body
+    } else {
+        let length: usize = header("Content-Length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        while buffer.len() < length {
+            fill(stream, buffer)?;
+        }
+        buffer.drain(..length).collect()
+    };
+    Some((
+        method,
+        path,
+        headers,
+        String::from_utf8_lossy(&body).to_string(),
+    ))
+}
+
+fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
+    let mut chunk = [0u8; 8192];
+    match stream.read(&mut chunk) {
+        Ok(0) | Err(_) => None,
+        Ok(n) => {
+            buffer.extend_from_slice(&chunk[..n]);
+            Some(())
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}

@@ -10,7 +10,7 @@
 //! else was reported, so Lambda retries it and finally keeps it in the on-failure destination.
 
 use std::fmt;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ourside_aws::deliver::Retry;
 use ourside_aws::ports::{ConfigReader, EvaluationsSink, FindingsQueue, LambdaReader};
@@ -251,7 +251,6 @@ where
         .capture_time
         .unwrap_or_else(|| invocation.notified_at(batch.evaluated_at));
     let subject = Subject::of(item);
-    let started = Instant::now();
     if !control.applies_to(&item.resource_type) {
         // The rule's scope is wider than the control: say so rather than leave no result.
         let verdict = Verdict::not_applicable(format!(
@@ -260,7 +259,14 @@ where
             types(control),
             item.resource_type
         ));
-        log_verdict(control, item, resource_id, &verdict, started);
+        log_verdict(
+            control,
+            item,
+            resource_id,
+            &verdict,
+            Instant::now(),
+            Duration::ZERO,
+        );
         return Ok(Reportable::new(
             control,
             &subject,
@@ -271,11 +277,15 @@ where
         ));
     }
     let settled = left_scope || item.is_gone();
+    let fetching = Instant::now();
     let enrichment = if settled {
         Enrichment::default()
     } else {
         fetch(control, item, resource_id, evaluator, services).await?
     };
+    let fetched_in = fetching.elapsed();
+    // The control's own time, apart from the time its data took to fetch.
+    let started = Instant::now();
     let evaluation = evaluator
         .evaluate_enriched(item, left_scope, &enrichment)
         .into_iter()
@@ -292,7 +302,7 @@ where
             control.id, item.resource_type
         )
     })?;
-    log_verdict(control, item, resource_id, &verdict, started);
+    log_verdict(control, item, resource_id, &verdict, started, fetched_in);
     Ok(Reportable::new(
         control,
         &subject,
@@ -399,6 +409,7 @@ fn log_verdict(
     resource_id: &str,
     verdict: &Verdict,
     started: Instant,
+    fetched_in: Duration,
 ) {
     tracing::info!(
         control = control.id,
@@ -407,6 +418,7 @@ fn log_verdict(
         compliance = %verdict.compliance,
         annotation = verdict.annotation.as_str(),
         duration_us = started.elapsed().as_micros() as u64,
+        fetch_us = fetched_in.as_micros() as u64,
         "evaluated"
     );
 }
