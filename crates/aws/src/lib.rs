@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod error;
 pub mod lambda;
 pub mod memory;
+mod paginate;
 pub mod ports;
 pub mod sqs;
 
