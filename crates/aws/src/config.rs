@@ -145,28 +145,22 @@ impl ConfigReader for ConfigApi {
         resource_id: &str,
     ) -> Result<Option<String>, AwsError> {
         const OP: &str = "config:GetResourceConfigHistory";
-        let result = self
-            .client
-            .get_resource_config_history()
-            .resource_type(ResourceType::from(resource_type))
-            .resource_id(resource_id)
-            .limit(1)
-            .send()
-            .await;
-        match result {
-            Ok(output) => Ok(output
-                .configuration_items()
+        let output = AwsError::or_absent(
+            OP,
+            "ResourceNotDiscoveredException",
+            self.client
+                .get_resource_config_history()
+                .resource_type(ResourceType::from(resource_type))
+                .resource_id(resource_id)
+                .limit(1)
+                .send()
+                .await,
+        )?;
+        Ok(output.and_then(|o| {
+            o.configuration_items()
                 .first()
-                .map(|i| item_json(i).to_string())),
-            Err(e) => {
-                let error = AwsError::from_sdk(OP, e);
-                if error.is("ResourceNotDiscoveredException") {
-                    Ok(None)
-                } else {
-                    Err(error)
-                }
-            }
-        }
+                .map(|i| item_json(i).to_string())
+        }))
     }
 
     async fn managed_instance_inventory(
