@@ -88,7 +88,8 @@ impl EvaluationsSink for ConfigApi {
     }
 }
 
-fn iso(t: Option<&DateTime>) -> Value {
+/// RFC 3339, as the AWS CLI prints times in JSON.
+pub(crate) fn iso(t: Option<&DateTime>) -> Value {
     t.and_then(|t| {
         t.fmt(aws_sdk_config::primitives::DateTimeFormat::DateTime)
             .ok()

@@ -2,6 +2,8 @@
 //! that keep anything from being lost ([`deliver`]) and in-memory adapters for tests
 //! ([`memory`]).
 
+#[cfg(feature = "account")]
+pub mod account;
 pub mod clients;
 pub mod config;
 pub mod deliver;
