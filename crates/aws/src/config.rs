@@ -9,6 +9,7 @@ use ourside_core::Compliance;
 use serde_json::{json, Map, Value};
 
 use crate::error::AwsError;
+use crate::paginate::all_pages;
 use crate::ports::{ConfigEvaluation, ConfigReader, EvaluationsSink};
 
 /// The AWS Config client, as the functions use it.
@@ -87,7 +88,8 @@ impl EvaluationsSink for ConfigApi {
     }
 }
 
-fn iso(t: Option<&DateTime>) -> Value {
+/// RFC 3339, as the AWS CLI prints times in JSON.
+pub(crate) fn iso(t: Option<&DateTime>) -> Value {
     t.and_then(|t| {
         t.fmt(aws_sdk_config::primitives::DateTimeFormat::DateTime)
             .ok()
@@ -144,28 +146,22 @@ impl ConfigReader for ConfigApi {
         resource_id: &str,
     ) -> Result<Option<String>, AwsError> {
         const OP: &str = "config:GetResourceConfigHistory";
-        let result = self
-            .client
-            .get_resource_config_history()
-            .resource_type(ResourceType::from(resource_type))
-            .resource_id(resource_id)
-            .limit(1)
-            .send()
-            .await;
-        match result {
-            Ok(output) => Ok(output
-                .configuration_items()
+        let output = AwsError::or_absent(
+            OP,
+            "ResourceNotDiscoveredException",
+            self.client
+                .get_resource_config_history()
+                .resource_type(ResourceType::from(resource_type))
+                .resource_id(resource_id)
+                .limit(1)
+                .send()
+                .await,
+        )?;
+        Ok(output.and_then(|o| {
+            o.configuration_items()
                 .first()
-                .map(|i| item_json(i).to_string())),
-            Err(e) => {
-                let error = AwsError::from_sdk(OP, e);
-                if error.is("ResourceNotDiscoveredException") {
-                    Ok(None)
-                } else {
-                    Err(error)
-                }
-            }
-        }
+                .map(|i| item_json(i).to_string())
+        }))
     }
 
     async fn managed_instance_inventory(
@@ -222,32 +218,28 @@ impl ConfigReader for ConfigApi {
         rule_name: &str,
     ) -> Result<Vec<(String, String)>, AwsError> {
         const OP: &str = "config:GetComplianceDetailsByConfigRule";
-        let mut resources = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        all_pages(OP, |token| async move {
             let output = self
                 .client
                 .get_compliance_details_by_config_rule()
                 .config_rule_name(rule_name)
-                .set_next_token(token.take())
+                .set_next_token(token)
                 .limit(100)
                 .send()
                 .await
                 .map_err(|e| AwsError::from_sdk(OP, e))?;
-            for result in output.evaluation_results() {
-                if let Some(q) = result
-                    .evaluation_result_identifier()
-                    .and_then(|i| i.evaluation_result_qualifier())
-                {
-                    if let (Some(t), Some(id)) = (q.resource_type(), q.resource_id()) {
-                        resources.push((t.to_string(), id.to_string()));
-                    }
-                }
-            }
-            match output.next_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_string()),
-                _ => return Ok(resources),
-            }
-        }
+            let resources = output
+                .evaluation_results()
+                .iter()
+                .filter_map(|result| {
+                    let q = result
+                        .evaluation_result_identifier()?
+                        .evaluation_result_qualifier()?;
+                    Some((q.resource_type()?.to_string(), q.resource_id()?.to_string()))
+                })
+                .collect();
+            Ok((resources, output.next_token().map(str::to_string)))
+        })
+        .await
     }
 }

@@ -89,6 +89,31 @@ impl AwsError {
     }
 }
 
+impl AwsError {
+    /// A call's output, or `None` when the service answered `absent_code`: there is nothing to
+    /// read, which is an answer, not a failure.
+    pub fn or_absent<T, E>(
+        operation: &'static str,
+        absent_code: &str,
+        result: Result<T, SdkError<E, HttpResponse>>,
+    ) -> Result<Option<T>, AwsError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        match result {
+            Ok(output) => Ok(Some(output)),
+            Err(e) => {
+                let error = AwsError::from_sdk(operation, e);
+                if error.is(absent_code) {
+                    Ok(None)
+                } else {
+                    Err(error)
+                }
+            }
+        }
+    }
+}
+
 /// The error and its causes, on one line.
 fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();

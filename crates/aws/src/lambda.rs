@@ -55,28 +55,21 @@ impl LambdaReader for LambdaApi {
         function: &str,
     ) -> Result<Option<EventInvokeConfig>, AwsError> {
         const OP: &str = "lambda:GetFunctionEventInvokeConfig";
-        match self
-            .client
-            .get_function_event_invoke_config()
-            .function_name(function)
-            .send()
-            .await
-        {
-            Ok(output) => Ok(Some(EventInvokeConfig {
-                on_failure_destination: output
-                    .destination_config()
-                    .and_then(|d| d.on_failure())
-                    .and_then(|f| f.destination())
-                    .map(str::to_string),
-            })),
-            Err(e) => {
-                let error = AwsError::from_sdk(OP, e);
-                if error.is("ResourceNotFoundException") {
-                    Ok(None)
-                } else {
-                    Err(error)
-                }
-            }
-        }
+        let output = AwsError::or_absent(
+            OP,
+            "ResourceNotFoundException",
+            self.client
+                .get_function_event_invoke_config()
+                .function_name(function)
+                .send()
+                .await,
+        )?;
+        Ok(output.map(|o| EventInvokeConfig {
+            on_failure_destination: o
+                .destination_config()
+                .and_then(|d| d.on_failure())
+                .and_then(|f| f.destination())
+                .map(str::to_string),
+        }))
     }
 }

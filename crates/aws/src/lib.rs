@@ -2,6 +2,8 @@
 //! that keep anything from being lost ([`deliver`]) and in-memory adapters for tests
 //! ([`memory`]).
 
+#[cfg(feature = "account")]
+pub mod account;
 pub mod clients;
 pub mod config;
 pub mod deliver;
@@ -10,6 +12,7 @@ pub mod error;
 pub mod lambda;
 pub mod logging;
 pub mod memory;
+mod paginate;
 pub mod ports;
 pub mod report;
 pub mod sqs;

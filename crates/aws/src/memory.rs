@@ -1,13 +1,22 @@
 //! In-memory adapters: real implementations of the ports that keep what they receive, serve
 //! what they were given, and fail on cue. For logic tests next to the emulator tests.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Mutex;
 
-use ourside_core::facts::{EventInvokeConfig, InstanceInventory};
+use ourside_core::facts::{
+    AccountSummary, CredentialReport, DetectorState, EventInvokeConfig, InstanceInventory,
+    PasswordPolicy, RecorderState, SecretRotation, TrailState, UserRef, VpcFlowLogs,
+};
+use ourside_core::need::Need;
+use ourside_core::resource::s3::PublicAccessBlock;
+use ourside_core::Timestamp;
 
 use crate::error::AwsError;
-use crate::ports::{ConfigEvaluation, ConfigReader, EvaluationsSink, FindingsQueue, LambdaReader};
+use crate::ports::account_operations as op;
+use crate::ports::{
+    AccountReader, ConfigEvaluation, ConfigReader, EvaluationsSink, FindingsQueue, LambdaReader,
+};
 
 /// How the next call should go wrong.
 #[derive(Debug, Clone)]
@@ -201,6 +210,152 @@ impl LambdaReader for MemoryLambda {
     }
 }
 
+/// The account in memory: serves the facts it holds; a call named in `failing` fails
+/// (retryable, as throttling would), and so does every fact that needs it.
+#[derive(Debug, Default)]
+pub struct MemoryAccount {
+    /// `None`: the account has no Block Public Access configuration.
+    pub public_access_block: Option<PublicAccessBlock>,
+    pub ebs_encryption_by_default: bool,
+    pub public_snapshots: Vec<String>,
+    pub account_summary: AccountSummary,
+    pub root_virtual_mfa: bool,
+    /// `None`: the account has no password policy.
+    pub password_policy: Option<PasswordPolicy>,
+    /// `None`: IAM never finishes generating it (the call fails).
+    pub credential_report: Option<CredentialReport>,
+    pub users: Vec<UserRef>,
+    pub trails: Vec<TrailState>,
+    pub vpcs: Vec<VpcFlowLogs>,
+    pub recorders: Vec<RecorderState>,
+    pub detectors: Vec<DetectorState>,
+    pub secrets: Vec<SecretRotation>,
+    /// Items served by `listed_items`, by need.
+    pub listed: BTreeMap<Need, Vec<String>>,
+    /// Calls that fail ([`account_operations`](crate::ports::account_operations) names).
+    pub failing: Mutex<BTreeSet<&'static str>>,
+}
+
+impl MemoryAccount {
+    /// Makes `operation` fail from now on.
+    pub fn fail(&self, operation: &'static str) {
+        lock(&self.failing).insert(operation);
+    }
+
+    /// The value, unless one of the calls it takes is failing.
+    fn serve<T: Clone>(&self, operations: &[&'static str], value: &T) -> Result<T, AwsError> {
+        let failing = lock(&self.failing);
+        match operations.iter().find(|o| failing.contains(*o)) {
+            Some(operation) => Err(AwsError {
+                code: Some("ThrottlingException".to_string()),
+                ..AwsError::new(operation, true, "scripted failure")
+            }),
+            None => Ok(value.clone()),
+        }
+    }
+}
+
+impl AccountReader for MemoryAccount {
+    async fn account_public_access_block(
+        &self,
+        _account_id: &str,
+    ) -> Result<Option<PublicAccessBlock>, AwsError> {
+        self.serve(&[op::GET_PUBLIC_ACCESS_BLOCK], &self.public_access_block)
+    }
+
+    async fn ebs_encryption_by_default(&self) -> Result<bool, AwsError> {
+        self.serve(
+            &[op::GET_EBS_ENCRYPTION_BY_DEFAULT],
+            &self.ebs_encryption_by_default,
+        )
+    }
+
+    async fn public_snapshots(&self) -> Result<Vec<String>, AwsError> {
+        self.serve(&[op::DESCRIBE_SNAPSHOTS], &self.public_snapshots)
+    }
+
+    async fn account_summary(&self) -> Result<AccountSummary, AwsError> {
+        self.serve(&[op::GET_ACCOUNT_SUMMARY], &self.account_summary)
+    }
+
+    async fn root_virtual_mfa(&self) -> Result<bool, AwsError> {
+        self.serve(&[op::LIST_VIRTUAL_MFA_DEVICES], &self.root_virtual_mfa)
+    }
+
+    async fn password_policy(&self) -> Result<Option<PasswordPolicy>, AwsError> {
+        self.serve(&[op::GET_ACCOUNT_PASSWORD_POLICY], &self.password_policy)
+    }
+
+    async fn credential_report(&self) -> Result<CredentialReport, AwsError> {
+        self.serve(
+            &[op::GENERATE_CREDENTIAL_REPORT, op::GET_CREDENTIAL_REPORT],
+            &self.credential_report,
+        )?
+        .ok_or_else(|| {
+            AwsError::new(
+                op::GENERATE_CREDENTIAL_REPORT,
+                true,
+                "the credential report was not ready",
+            )
+        })
+    }
+
+    async fn users(&self) -> Result<Vec<UserRef>, AwsError> {
+        self.serve(&[op::LIST_USERS], &self.users)
+    }
+
+    async fn trails(&self) -> Result<Vec<TrailState>, AwsError> {
+        self.serve(
+            &[
+                op::DESCRIBE_TRAILS,
+                op::GET_TRAIL_STATUS,
+                op::GET_EVENT_SELECTORS,
+            ],
+            &self.trails,
+        )
+    }
+
+    async fn vpc_flow_logs(&self) -> Result<Vec<VpcFlowLogs>, AwsError> {
+        self.serve(&[op::DESCRIBE_VPCS, op::DESCRIBE_FLOW_LOGS], &self.vpcs)
+    }
+
+    async fn recorders(&self) -> Result<Vec<RecorderState>, AwsError> {
+        self.serve(
+            &[
+                op::DESCRIBE_CONFIGURATION_RECORDERS,
+                op::DESCRIBE_CONFIGURATION_RECORDER_STATUS,
+            ],
+            &self.recorders,
+        )
+    }
+
+    async fn detectors(&self) -> Result<Vec<DetectorState>, AwsError> {
+        self.serve(&[op::LIST_DETECTORS, op::GET_DETECTOR], &self.detectors)
+    }
+
+    async fn secrets(&self) -> Result<Vec<SecretRotation>, AwsError> {
+        self.serve(&[op::LIST_SECRETS], &self.secrets)
+    }
+
+    async fn listed_items(
+        &self,
+        need: Need,
+        _account_id: &str,
+        _observed_at: Timestamp,
+    ) -> Result<Vec<String>, AwsError> {
+        let operation = match need {
+            Need::ElastiCacheClusters => op::DESCRIBE_CACHE_CLUSTERS,
+            Need::ElastiCacheReplicationGroups => op::DESCRIBE_REPLICATION_GROUPS,
+            Need::LogGroups => op::DESCRIBE_LOG_GROUPS,
+            _ => return Ok(Vec::new()),
+        };
+        self.serve(
+            &[operation],
+            &self.listed.get(&need).cloned().unwrap_or_default(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +467,55 @@ mod tests {
         assert_eq!(done.resent, 2);
         assert_eq!(queue.messages().len(), 23);
         assert!(lock(&queue.calls).iter().all(|n| *n <= 10));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn one_failing_call_fails_only_the_facts_that_need_it() {
+        let account = MemoryAccount {
+            ebs_encryption_by_default: true,
+            public_snapshots: vec!["snap-0123".into()],
+            trails: vec![TrailState {
+                name: "org".into(),
+                multi_region: true,
+                logging: true,
+                all_management_events: true,
+                ..TrailState::default()
+            }],
+            listed: BTreeMap::from([(Need::LogGroups, vec!["{}".to_string()])]),
+            ..MemoryAccount::default()
+        };
+        assert_eq!(account.ebs_encryption_by_default().await, Ok(true));
+        assert_eq!(account.trails().await.unwrap().len(), 1);
+        assert_eq!(account.password_policy().await, Ok(None));
+        account.fail(op::GET_EVENT_SELECTORS);
+        let err = account.trails().await.unwrap_err();
+        assert!(
+            err.retryable && err.operation == op::GET_EVENT_SELECTORS,
+            "{err}"
+        );
+        assert_eq!(
+            account.public_snapshots().await,
+            Ok(vec!["snap-0123".into()])
+        );
+        let observed = Timestamp::UNIX_EPOCH;
+        assert_eq!(
+            account
+                .listed_items(Need::LogGroups, "111122223333", observed)
+                .await,
+            Ok(vec!["{}".to_string()])
+        );
+        account.fail(op::DESCRIBE_LOG_GROUPS);
+        assert!(account
+            .listed_items(Need::LogGroups, "111122223333", observed)
+            .await
+            .is_err());
+        assert_eq!(
+            account
+                .listed_items(Need::ElastiCacheClusters, "111122223333", observed)
+                .await,
+            Ok(vec![])
+        );
+        let err = account.credential_report().await.unwrap_err();
+        assert_eq!(err.operation, op::GENERATE_CREDENTIAL_REPORT);
     }
 }

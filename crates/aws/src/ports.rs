@@ -82,6 +82,34 @@ pub trait LambdaReader {
     ) -> impl Future<Output = Result<Option<EventInvokeConfig>, AwsError>>;
 }
 
+/// The calls [`AccountReader`] makes, as its errors name them: the in-memory adapter fails on
+/// the same names.
+pub mod account_operations {
+    pub const GET_PUBLIC_ACCESS_BLOCK: &str = "s3control:GetPublicAccessBlock";
+    pub const GET_EBS_ENCRYPTION_BY_DEFAULT: &str = "ec2:GetEbsEncryptionByDefault";
+    pub const DESCRIBE_SNAPSHOTS: &str = "ec2:DescribeSnapshots";
+    pub const GET_ACCOUNT_SUMMARY: &str = "iam:GetAccountSummary";
+    pub const LIST_VIRTUAL_MFA_DEVICES: &str = "iam:ListVirtualMFADevices";
+    pub const GET_ACCOUNT_PASSWORD_POLICY: &str = "iam:GetAccountPasswordPolicy";
+    pub const GENERATE_CREDENTIAL_REPORT: &str = "iam:GenerateCredentialReport";
+    pub const GET_CREDENTIAL_REPORT: &str = "iam:GetCredentialReport";
+    pub const LIST_USERS: &str = "iam:ListUsers";
+    pub const DESCRIBE_TRAILS: &str = "cloudtrail:DescribeTrails";
+    pub const GET_TRAIL_STATUS: &str = "cloudtrail:GetTrailStatus";
+    pub const GET_EVENT_SELECTORS: &str = "cloudtrail:GetEventSelectors";
+    pub const DESCRIBE_VPCS: &str = "ec2:DescribeVpcs";
+    pub const DESCRIBE_FLOW_LOGS: &str = "ec2:DescribeFlowLogs";
+    pub const DESCRIBE_CONFIGURATION_RECORDERS: &str = "config:DescribeConfigurationRecorders";
+    pub const DESCRIBE_CONFIGURATION_RECORDER_STATUS: &str =
+        "config:DescribeConfigurationRecorderStatus";
+    pub const LIST_DETECTORS: &str = "guardduty:ListDetectors";
+    pub const GET_DETECTOR: &str = "guardduty:GetDetector";
+    pub const LIST_SECRETS: &str = "secretsmanager:ListSecrets";
+    pub const DESCRIBE_CACHE_CLUSTERS: &str = "elasticache:DescribeCacheClusters";
+    pub const DESCRIBE_REPLICATION_GROUPS: &str = "elasticache:DescribeReplicationGroups";
+    pub const DESCRIBE_LOG_GROUPS: &str = "logs:DescribeLogGroups";
+}
+
 /// What periodic controls read about the account, one call group per [`Need`]. Each method
 /// pages through every result; one failing does not stop the others (the runner records it as
 /// that fact being unavailable).
