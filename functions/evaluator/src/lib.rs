@@ -9,12 +9,10 @@
 //! dropped: whatever cannot be decided or delivered fails the invocation, after everything
 //! else was reported, so Lambda retries it and finally keeps it in the on-failure destination.
 
-use std::fmt;
 use std::time::{Duration, Instant};
 
-use ourside_aws::deliver::Retry;
 use ourside_aws::ports::{ConfigReader, EvaluationsSink, FindingsQueue, LambdaReader};
-use ourside_aws::report::{report, Batch, Reportable, Reported};
+use ourside_aws::report::{report, Batch, Reportable};
 use ourside_aws::AwsError;
 use ourside_core::asff::Subject;
 use ourside_core::control::Check;
@@ -24,10 +22,9 @@ use ourside_core::facts::{Enrichment, Unavailable};
 use ourside_core::need::Need;
 use ourside_core::record::Origin;
 use ourside_core::resource::s3::account_public_access_block;
-use ourside_core::rule::{InvocationError, RuleInvocation};
-use ourside_core::{
-    ConfigurationItem, Control, Evaluator, ResourceType, Timestamp, Trigger, Verdict,
-};
+use ourside_core::rule::RuleInvocation;
+use ourside_core::{ConfigurationItem, Control, Evaluator, ResourceType, Trigger, Verdict};
+pub use ourside_lambda::{Failure, Handled, Run};
 
 /// The AWS services an invocation uses.
 pub struct Services<'a, C, L, S, Q> {
@@ -37,92 +34,6 @@ pub struct Services<'a, C, L, S, Q> {
     /// Config, written: `PutEvaluations`.
     pub evaluations: &'a S,
     pub findings: &'a Q,
-}
-
-/// When the invocation runs and how long delivery may keep retrying.
-#[derive(Debug, Clone, Copy)]
-pub struct Run {
-    pub now: Timestamp,
-    pub retry: Retry,
-}
-
-/// What an invocation did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Handled {
-    pub control: &'static str,
-    pub message_type: String,
-    pub reported: Reported,
-    /// Why nothing was evaluated, for messages this function has nothing to do with.
-    pub ignored: Option<String>,
-}
-
-/// Why an invocation failed. Every variant names what went wrong and where.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failure {
-    /// The event, its rule parameters or its result token.
-    Invocation(InvocationError),
-    /// The rule runs a control this function does not evaluate.
-    WrongFunction { control: &'static str },
-    /// Config's history has no item for an oversized notification (yet).
-    OversizedItemMissing {
-        resource_type: String,
-        resource_id: String,
-    },
-    /// An AWS call failed after its retries.
-    Aws(AwsError),
-    /// Some items could not be judged; every other verdict was reported.
-    NotEvaluated {
-        reported: usize,
-        problems: Vec<String>,
-    },
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Invocation(e) => e.fmt(f),
-            Failure::WrongFunction { control } => write!(
-                f,
-                "ruleParameters.controlId: {control} is periodic; its rule belongs to the periodic function"
-            ),
-            Failure::OversizedItemMissing {
-                resource_type,
-                resource_id,
-            } => write!(
-                f,
-                "oversized notification for {resource_type} {resource_id}: AWS Config's history has no item for it yet"
-            ),
-            Failure::Aws(e) => e.fmt(f),
-            Failure::NotEvaluated { reported, problems } => write!(
-                f,
-                "{} item(s) could not be judged ({reported} verdict(s) reported): {}",
-                problems.len(),
-                problems.join("; ")
-            ),
-        }
-    }
-}
-
-impl std::error::Error for Failure {}
-
-impl Failure {
-    /// A short name for the kind of failure (the Lambda error type).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Failure::Invocation(InvocationError::Event(_)) => "MalformedEvent",
-            Failure::Invocation(_) => "InvalidRule",
-            Failure::WrongFunction { .. } => "WrongFunction",
-            Failure::OversizedItemMissing { .. } => "OversizedItemMissing",
-            Failure::Aws(_) => "AwsCallFailed",
-            Failure::NotEvaluated { .. } => "NotEvaluated",
-        }
-    }
-}
-
-impl From<AwsError> for Failure {
-    fn from(e: AwsError) -> Self {
-        Failure::Aws(e)
-    }
 }
 
 /// Handles one invocation: `event` is the Lambda event AWS Config sent, as JSON text.
@@ -142,6 +53,7 @@ where
     if control.trigger != Trigger::Change {
         return Err(Failure::WrongFunction {
             control: control.id,
+            belongs_to: "periodic",
         });
     }
     let mut handled = Handled {

@@ -91,7 +91,7 @@ async fn the_binary_answers_lambda_and_logs_json_with_the_request_id() {
     let body: Value = serde_json::from_str(ok.outcome.as_ref().unwrap()).unwrap();
     assert_eq!(
         body,
-        json!({"control": "S3.2", "evaluations": 1, "records": 1})
+        json!({"control": "S3.2", "evaluations": 1, "records": 1, "stale": 0})
     );
 
     let (_, malformed) = &answers[1];

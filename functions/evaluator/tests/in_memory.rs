@@ -260,7 +260,7 @@ async fn malformed_events_and_rules_are_clear_errors() {
         (
             change_event(item.clone(), json!({"controlId": "IAM.4"}), "t"),
             "WrongFunction",
-            "IAM.4 is periodic",
+            "IAM.4 runs in the periodic function",
         ),
     ];
     for (event, kind, message) in cases {

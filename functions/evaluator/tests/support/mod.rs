@@ -7,6 +7,7 @@ use std::time::Duration;
 use ourside_aws::deliver::Retry;
 use ourside_core::Timestamp;
 use ourside_evaluator::Run;
+use ourside_lambda::events::{self, Rule};
 use serde_json::{json, Value};
 
 pub const ACCOUNT: &str = "111122223333";
@@ -24,70 +25,51 @@ pub fn run() -> Run {
     }
 }
 
-/// The Lambda event for a rule: `invoking_event` and `params` are encoded as JSON strings,
-/// as Config does.
+const NOTIFIED_AT: &str = "2026-05-31T23:59:30.000Z";
+
+fn rule() -> Rule<'static> {
+    Rule {
+        name: RULE,
+        account_id: ACCOUNT,
+        region: "eu-west-1",
+    }
+}
+
+/// The Lambda event around `invoking_event`.
 pub fn rule_event(invoking_event: Value, params: Value, token: &str, left_scope: bool) -> String {
-    json!({
-        "version": "1.0",
-        "invokingEvent": invoking_event.to_string(),
-        "ruleParameters": params.to_string(),
-        "resultToken": token,
-        "eventLeftScope": left_scope,
-        "executionRoleArn": format!("arn:aws:iam::{ACCOUNT}:role/ourside-config"),
-        "configRuleArn": format!("arn:aws:config:eu-west-1:{ACCOUNT}:config-rule/config-rule-a1b2c3"),
-        "configRuleName": RULE,
-        "configRuleId": "config-rule-a1b2c3",
-        "accountId": ACCOUNT
-    })
-    .to_string()
+    events::rule_event(rule(), &invoking_event, &params, token, left_scope)
 }
 
 /// A change notification carrying `item` (notification key flavour or API flavour, as given).
 pub fn change_event(item: Value, params: Value, token: &str) -> String {
-    rule_event(
-        json!({
-            "configurationItemDiff": null,
-            "configurationItem": item,
-            "notificationCreationTime": "2026-05-31T23:59:30.000Z",
-            "messageType": "ConfigurationItemChangeNotification",
-            "recordVersion": "1.3"
-        }),
-        params,
-        token,
-        false,
-    )
+    rule_event(events::change(&item, NOTIFIED_AT), params, token, false)
 }
 
-/// An oversized-item notification: only the summary of the item.
+/// An oversized-item notification: only the summary of a bucket.
 pub fn oversized_event(
     resource_type: &str,
     resource_id: &str,
     status: &str,
     params: Value,
 ) -> String {
+    let summary = json!({
+        "changeType": "UPDATE",
+        "configurationItemVersion": "1.3",
+        "configurationItemCaptureTime": "2026-05-31T23:58:00.000Z",
+        "configurationStateId": 1780271880000u64,
+        "awsAccountId": ACCOUNT,
+        "configurationItemStatus": status,
+        "resourceType": resource_type,
+        "resourceId": resource_id,
+        "resourceName": resource_id,
+        "ARN": format!("arn:aws:s3:::{resource_id}"),
+        "awsRegion": "eu-west-1",
+        "availabilityZone": "Regional",
+        "configurationStateMd5Hash": "",
+        "resourceCreationTime": "2026-01-01T00:00:00.000Z"
+    });
     rule_event(
-        json!({
-            "configurationItemSummary": {
-                "changeType": "UPDATE",
-                "configurationItemVersion": "1.3",
-                "configurationItemCaptureTime": "2026-05-31T23:58:00.000Z",
-                "configurationStateId": 1780271880000u64,
-                "awsAccountId": ACCOUNT,
-                "configurationItemStatus": status,
-                "resourceType": resource_type,
-                "resourceId": resource_id,
-                "resourceName": resource_id,
-                "ARN": format!("arn:aws:s3:::{resource_id}"),
-                "awsRegion": "eu-west-1",
-                "availabilityZone": "Regional",
-                "configurationStateMd5Hash": "",
-                "resourceCreationTime": "2026-01-01T00:00:00.000Z"
-            },
-            "s3DeliverySummary": {"s3BucketLocation": "acme-config/AWSLogs/oversized.json.gz", "errorCode": null, "errorMessage": null},
-            "notificationCreationTime": "2026-05-31T23:59:30.000Z",
-            "messageType": "OversizedConfigurationItemChangeNotification",
-            "recordVersion": "1.0"
-        }),
+        events::oversized(&summary, NOTIFIED_AT),
         params,
         "TESTMODE",
         false,
@@ -96,12 +78,7 @@ pub fn oversized_event(
 
 pub fn scheduled_event(params: Value) -> String {
     rule_event(
-        json!({
-            "awsAccountId": ACCOUNT,
-            "notificationCreationTime": "2026-05-31T23:59:30.000Z",
-            "messageType": "ScheduledNotification",
-            "recordVersion": "1.0"
-        }),
+        events::scheduled(ACCOUNT, NOTIFIED_AT),
         params,
         "TESTMODE",
         false,
