@@ -1,15 +1,23 @@
-"""moto's server mode, with its configuration items sent the way AWS sends them.
+"""moto's server mode, with two gaps in its AWS Config closed.
 
-AWS Config's JSON protocol carries timestamps as epoch seconds. moto writes the capture and
-creation times of the items it serves (GetResourceConfigHistory, BatchGetResourceConfig) as
-Python date strings ("2026-06-01 10:00:00.123456+00:00"), which the Rust SDK rightly refuses.
-This converts them before they go out; everything else is moto as published.
+- AWS Config's JSON protocol carries timestamps as epoch seconds. moto writes the capture and
+  creation times of the items it serves (GetResourceConfigHistory, BatchGetResourceConfig) as
+  Python date strings ("2026-06-01 10:00:00.123456+00:00"), which the Rust SDK rightly
+  refuses. They are converted before they go out.
+- moto does not implement GetComplianceDetailsByConfigRule. It keeps no evaluations either
+  (its PutEvaluations accepts TestMode only), so the answer consistent with its state is "no
+  evaluations": that is what it now returns, in the service's response shape.
+
+Everything else is moto as published.
 """
 
 import datetime
 import sys
 
+import json
+
 from moto.config.models import ConfigBackend
+from moto.config.responses import ConfigResponse
 from moto.server import main
 
 TIME_FIELDS = ("configurationItemCaptureTime", "resourceCreationTime")
@@ -45,6 +53,14 @@ ConfigBackend.get_resource_config_history = _with_epoch_times(
 ConfigBackend.batch_get_resource_config = _with_epoch_times(
     ConfigBackend.batch_get_resource_config, "baseConfigurationItems"
 )
+
+
+
+def _get_compliance_details_by_config_rule(self):
+    return json.dumps({"EvaluationResults": []})
+
+
+ConfigResponse.get_compliance_details_by_config_rule = _get_compliance_details_by_config_rule
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
