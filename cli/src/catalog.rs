@@ -25,19 +25,6 @@ fn trigger(control: &Control) -> &'static str {
     }
 }
 
-/// The IAM actions the control's data takes, sorted and without repeats.
-fn permissions(control: &Control) -> Vec<&'static str> {
-    let mut actions: Vec<&'static str> = control
-        .check
-        .needs()
-        .iter()
-        .flat_map(|n| n.permissions().iter().copied())
-        .collect();
-    actions.sort_unstable();
-    actions.dedup();
-    actions
-}
-
 /// A plain-text table.
 pub fn table() -> String {
     let id_width = CONTROLS.iter().map(|c| c.id.len()).max().unwrap_or(6);
@@ -156,7 +143,7 @@ fn to_json(c: &'static Control) -> ControlJson<'static> {
             })
             .collect(),
         fetches: c.check.needs().iter().map(|n| n.describe()).collect(),
-        iam_permissions: permissions(c),
+        iam_permissions: c.check.permissions(),
     }
 }
 

@@ -219,6 +219,18 @@ pub enum Check {
 }
 
 impl Check {
+    /// The IAM actions reading what the check needs takes, sorted, without repeats.
+    pub fn permissions(&self) -> Vec<&'static str> {
+        let mut actions: Vec<&'static str> = self
+            .needs()
+            .iter()
+            .flat_map(|n| n.permissions().iter().copied())
+            .collect();
+        actions.sort_unstable();
+        actions.dedup();
+        actions
+    }
+
     /// What the check needs beyond the item.
     pub fn needs(&self) -> &'static [Need] {
         match self {

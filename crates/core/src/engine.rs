@@ -168,7 +168,8 @@ impl Evaluator {
         self.judge(item, left_scope, Some(enrichment))
     }
 
-    /// Runs the selected account-level controls on `state`.
+    /// Runs the selected account-level controls on `state`. A judged resource that carries
+    /// tags (a secret) honours exemption tags as an item does.
     pub fn evaluate_account(&self, state: &AccountState) -> Vec<(&'static Control, Judgement)> {
         let context = Context {
             now: self.now,
@@ -182,7 +183,41 @@ impl Evaluator {
                 _ => None,
             })
             .flat_map(|(control, judgements)| judgements.into_iter().map(move |j| (control, j)))
+            .map(|(control, judgement)| {
+                let exemption = Exemption::from_tags(&judgement.subject.tags, &self.exemption_tag);
+                let outcome = self.exempt(control, &exemption, || judgement.outcome.clone());
+                (
+                    control,
+                    Judgement {
+                        subject: judgement.subject,
+                        outcome,
+                    },
+                )
+            })
             .collect()
+    }
+
+    /// The control's outcome for a resource with `exemption`: NOT_APPLICABLE while the
+    /// exemption is active (the control is not even run), else the outcome with a remark on a
+    /// lapsed or unreadable exemption.
+    fn exempt(
+        &self,
+        control: &Control,
+        exemption: &Result<Option<Exemption>, String>,
+        outcome: impl FnOnce() -> Outcome,
+    ) -> Outcome {
+        let status = match exemption {
+            Ok(Some(e)) => e.status(control.id, self.now),
+            _ => ExemptionStatus::None,
+        };
+        match status {
+            ExemptionStatus::Active(text) => Ok(Verdict::not_applicable(text)),
+            other => outcome().map(|v| match (&other, exemption) {
+                (ExemptionStatus::Lapsed(remark), _) => v.with_remark(remark),
+                (_, Err(problem)) => v.with_remark(&format!("ignored {problem}")),
+                _ => v,
+            }),
+        }
     }
 
     fn judge(
@@ -233,29 +268,14 @@ impl Evaluator {
         };
         applicable
             .into_iter()
-            .map(|s| {
-                let status = match &exemption {
-                    Ok(Some(e)) => e.status(s.control.id, self.now),
-                    _ => ExemptionStatus::None,
-                };
-                let outcome = match status {
-                    ExemptionStatus::Active(text) => Ok(Verdict::not_applicable(text)),
-                    other => {
-                        let verdict = match resource.get_or_init(|| Resource::from_item(item)) {
-                            Err(e) => Err(e.clone()),
-                            Ok(view) => run(s, view, &context),
-                        };
-                        verdict.map(|v| match (&other, &exemption) {
-                            (ExemptionStatus::Lapsed(remark), _) => v.with_remark(remark),
-                            (_, Err(problem)) => v.with_remark(&format!("ignored {problem}")),
-                            _ => v,
-                        })
+            .map(|s| Evaluation {
+                control: s.control,
+                outcome: self.exempt(s.control, &exemption, || {
+                    match resource.get_or_init(|| Resource::from_item(item)) {
+                        Err(e) => Err(e.clone()),
+                        Ok(view) => run(s, view, &context),
                     }
-                };
-                Evaluation {
-                    control: s.control,
-                    outcome,
-                }
+                }),
             })
             .collect()
     }

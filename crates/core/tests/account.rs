@@ -317,3 +317,28 @@ fn a_failed_fetch_fails_only_the_controls_that_need_it() {
         "the IAM credential report: unavailable: iam:GetCredentialReport: ReportInProgress after 5 attempts"
     );
 }
+
+/// A secret carries its tags: an exemption tag waives the control for it, as for items.
+#[test]
+fn tagged_secrets_honour_exemptions() {
+    let mut state = account();
+    if let Ok(secrets) = &mut state.secrets {
+        secrets[1].tags.insert(
+            "ourside:exempt".into(),
+            "SecretsManager.4;reason=rotated by the vendor".into(),
+        );
+    }
+    let evaluator = Evaluator::with_defaults(CONTROLS, support::now());
+    let stripe = evaluator
+        .evaluate_account(&state)
+        .into_iter()
+        .find(|(c, j)| c.id == "SecretsManager.4" && j.subject.resource_id.contains("stripe"))
+        .map(|(_, j)| j.outcome.unwrap())
+        .unwrap();
+    assert_eq!(stripe.compliance, Compliance::NotApplicable);
+    assert!(
+        stripe.annotation.contains("rotated by the vendor"),
+        "{}",
+        stripe.annotation
+    );
+}

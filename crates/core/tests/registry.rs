@@ -283,3 +283,21 @@ fn every_control_copes_with_every_fixture() {
     }
     assert!(evaluated > 0);
 }
+
+/// The change-triggered function runs item checks, the periodic function account-level and
+/// listed checks: the trigger says which function a control's rule goes to.
+#[test]
+fn the_trigger_says_which_function_runs_a_control() {
+    use ourside_core::control::Check;
+    for c in CONTROLS {
+        let periodic_check = matches!(c.check, Check::Account(..) | Check::Listed(..));
+        assert_eq!(
+            c.trigger == Trigger::Periodic,
+            periodic_check,
+            "{}: trigger {:?} but {:?}",
+            c.id,
+            c.trigger,
+            c.check
+        );
+    }
+}

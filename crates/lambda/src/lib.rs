@@ -19,6 +19,16 @@ use ourside_core::rule::InvocationError;
 use ourside_core::Timestamp;
 use serde_json::value::RawValue;
 
+/// The IAM actions a function takes running `control`: its own (`base`) and those of the
+/// control's needs, sorted.
+pub fn permissions(base: &[&'static str], control: &ourside_core::Control) -> Vec<&'static str> {
+    let mut actions = control.check.permissions();
+    actions.extend(base);
+    actions.sort_unstable();
+    actions.dedup();
+    actions
+}
+
 /// When the invocation runs and how long delivery may keep retrying.
 #[derive(Debug, Clone, Copy)]
 pub struct Run {

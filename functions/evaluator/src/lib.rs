@@ -26,6 +26,20 @@ use ourside_core::rule::RuleInvocation;
 use ourside_core::{ConfigurationItem, Control, Evaluator, ResourceType, Trigger, Verdict};
 pub use ourside_lambda::{Failure, Handled, Run};
 
+/// The IAM actions the function takes for every rule: reporting verdicts, queueing finding
+/// records, and reading items (oversized notifications, the recorded account-level setting).
+/// A rule's control adds the actions its needs take ([`permissions`]).
+pub const PERMISSIONS: &[&str] = &[
+    "config:PutEvaluations",
+    "config:GetResourceConfigHistory",
+    "sqs:SendMessage",
+];
+
+/// Every IAM action the function takes running `control`, sorted.
+pub fn permissions(control: &Control) -> Vec<&'static str> {
+    ourside_lambda::permissions(PERMISSIONS, control)
+}
+
 /// The AWS services an invocation uses.
 pub struct Services<'a, C, L, S, Q> {
     /// Config, read: item history, recorded account settings, Systems Manager inventory.

@@ -512,3 +512,22 @@ async fn a_thousand_changes_make_a_thousand_evaluations_and_records() {
         .count();
     assert_eq!(failing, 334);
 }
+
+#[test]
+fn permissions_cover_what_each_control_reads() {
+    let find = |id| ourside_core::registry::find(id).unwrap();
+    let x1 = ourside_evaluator::permissions(find("Lambda.X1"));
+    assert!(x1.contains(&"lambda:GetFunctionConfiguration"), "{x1:?}");
+    assert!(x1.contains(&"config:PutEvaluations") && x1.contains(&"sqs:SendMessage"));
+    let ssm1 = ourside_evaluator::permissions(find("SSM.1"));
+    assert!(ssm1.contains(&"config:BatchGetResourceConfig"), "{ssm1:?}");
+    assert_eq!(
+        ourside_evaluator::permissions(find("EC2.19")),
+        ourside_evaluator::PERMISSIONS
+            .iter()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+    );
+}

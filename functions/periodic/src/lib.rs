@@ -28,6 +28,20 @@ use ourside_core::{
 };
 pub use ourside_lambda::{Failure, Handled, Run};
 
+/// The IAM actions the function takes for every rule: reporting verdicts, queueing finding
+/// records, and reading which resources the rule judged before. A rule's control adds the
+/// actions its needs take ([`permissions`]).
+pub const PERMISSIONS: &[&str] = &[
+    "config:PutEvaluations",
+    "config:GetComplianceDetailsByConfigRule",
+    "sqs:SendMessage",
+];
+
+/// Every IAM action the function takes running `control`, sorted.
+pub fn permissions(control: &Control) -> Vec<&'static str> {
+    ourside_lambda::permissions(PERMISSIONS, control)
+}
+
 /// The AWS services an invocation uses.
 pub struct Services<'a, A, C, S, Q> {
     /// The account's APIs (IAM, EC2, S3 Control, CloudTrail, GuardDuty, Secrets Manager,

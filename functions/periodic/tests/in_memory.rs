@@ -354,3 +354,21 @@ async fn wrong_rules_and_events_are_clear_errors() {
     assert!(aws.handle(&change).await.unwrap().ignored.is_some());
     assert!(aws.config.calls().is_empty());
 }
+
+#[test]
+fn permissions_cover_what_each_control_reads() {
+    let find = |id| ourside_core::registry::find(id).unwrap();
+    let iam3 = ourside_periodic::permissions(find("IAM.3"));
+    for action in [
+        "iam:GenerateCredentialReport",
+        "iam:GetCredentialReport",
+        "iam:ListUsers",
+        "config:GetComplianceDetailsByConfigRule",
+        "config:PutEvaluations",
+        "sqs:SendMessage",
+    ] {
+        assert!(iam3.contains(&action), "{action} missing from {iam3:?}");
+    }
+    let logs = ourside_periodic::permissions(find("CloudWatch.16"));
+    assert!(logs.contains(&"logs:DescribeLogGroups"), "{logs:?}");
+}
