@@ -223,6 +223,10 @@ impl ConfigReader for ConfigApi {
                 .client
                 .get_compliance_details_by_config_rule()
                 .config_rule_name(rule_name)
+                // Only verdicts that can go stale: a resource already retired
+                // (NOT_APPLICABLE) must not be retired again on every run.
+                .compliance_types(ComplianceType::Compliant)
+                .compliance_types(ComplianceType::NonCompliant)
                 .set_next_token(token)
                 .limit(100)
                 .send()

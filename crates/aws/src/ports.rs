@@ -59,8 +59,9 @@ pub trait ConfigReader {
         instance_id: &str,
     ) -> impl Future<Output = Result<Option<InstanceInventory>, AwsError>>;
 
-    /// The resources a rule has evaluations for (`GetComplianceDetailsByConfigRule`), as
-    /// (resource type, resource id): what a periodic run must not leave with a stale verdict.
+    /// The resources a rule has COMPLIANT or NON_COMPLIANT evaluations for
+    /// (`GetComplianceDetailsByConfigRule`), as (resource type, resource id): what a periodic
+    /// run must not leave with a stale verdict.
     fn evaluated_resources(
         &self,
         rule_name: &str,
