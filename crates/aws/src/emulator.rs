@@ -194,21 +194,22 @@ pub struct RuntimeApi {
 impl RuntimeApi {
     pub fn start(events: Vec<String>) -> std::io::Result<RuntimeApi> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
-        listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
         let shared: Shared = Default::default();
         lock(&shared).events = events.into();
         let serving = shared.clone();
-        std::thread::spawn(move || loop {
-            if lock(&serving).stopping {
-                return;
-            }
-            match listener.accept() {
-                Ok((stream, _)) => {
+        // Blocking accepts, so a connection is served the moment it arrives (measurements
+        // of the function's start must not include polling delays); dropping the API wakes
+        // the loop with a connection of its own.
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if lock(&serving).stopping {
+                    return;
+                }
+                if let Ok(stream) = stream {
                     let shared = serving.clone();
                     std::thread::spawn(move || serve_connection(stream, &shared));
                 }
-                Err(_) => std::thread::sleep(Duration::from_millis(5)),
             }
         });
         Ok(RuntimeApi { address, shared })
@@ -249,6 +250,7 @@ impl Drop for RuntimeApi {
     fn drop(&mut self) {
         lock(&self.shared).stopping = true;
         self.shared.1.notify_all();
+        let _ = TcpStream::connect_timeout(&self.address, Duration::from_secs(1));
     }
 }
 
