@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::AwsError;
 use crate::paginate::all_pages;
-use crate::ports::{ConfigEvaluation, ConfigReader, EvaluationsSink};
+use crate::ports::{BatchFailures, ConfigEvaluation, ConfigReader, EvaluationsSink};
 
 /// The AWS Config client, as the functions use it.
 #[derive(Debug, Clone)]
@@ -44,7 +44,7 @@ impl EvaluationsSink for ConfigApi {
         result_token: &str,
         test_mode: bool,
         batch: &[ConfigEvaluation],
-    ) -> Result<Vec<usize>, AwsError> {
+    ) -> Result<BatchFailures, AwsError> {
         const OP: &str = "config:PutEvaluations";
         let evaluations = batch
             .iter()
@@ -68,7 +68,9 @@ impl EvaluationsSink for ConfigApi {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(OP, e))?;
-        // Config names failed evaluations by resource, not by position.
+        // Config names failed evaluations by resource, not by position, and gives no reason:
+        // they are sent again. One that names no resource of the batch cannot be placed, so
+        // the whole batch is sent again rather than risk losing it.
         let failed: HashSet<(String, String)> = output
             .failed_evaluations()
             .iter()
@@ -79,12 +81,22 @@ impl EvaluationsSink for ConfigApi {
                 )
             })
             .collect();
-        Ok(batch
+        let placed = batch
             .iter()
-            .enumerate()
-            .filter(|(_, e)| failed.contains(&(e.resource_type.clone(), e.resource_id.clone())))
-            .map(|(i, _)| i)
-            .collect())
+            .filter(|e| failed.contains(&(e.resource_type.clone(), e.resource_id.clone())))
+            .count();
+        if placed < failed.len() {
+            return Ok(BatchFailures::retry_all(batch.len()));
+        }
+        Ok(BatchFailures {
+            retry: batch
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| failed.contains(&(e.resource_type.clone(), e.resource_id.clone())))
+                .map(|(i, _)| i)
+                .collect(),
+            refused: Vec::new(),
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use ourside_core::record::FindingRecord;
 
 use crate::error::AwsError;
-use crate::ports::{ConfigEvaluation, EvaluationsSink, FindingsQueue};
+use crate::ports::{BatchFailures, ConfigEvaluation, EvaluationsSink, FindingsQueue};
 
 /// `PutEvaluations` takes at most 100 evaluations.
 pub const MAX_EVALUATIONS_PER_CALL: usize = 100;
@@ -76,7 +76,9 @@ pub struct Delivered {
     pub resent: usize,
 }
 
-/// Sends each batch, resending what failed until nothing does or retries run out.
+/// Sends each batch, resending what failed until nothing does, retries run out or the deadline
+/// comes. A batch that cannot be delivered does not stop the others: everything that can go,
+/// goes, and what did not is reported together at the end.
 async fn deliver<T, F, Fut>(
     batches: Vec<Vec<T>>,
     retry: Retry,
@@ -86,46 +88,121 @@ async fn deliver<T, F, Fut>(
 where
     T: Clone,
     F: FnMut(Vec<T>) -> Fut,
-    Fut: std::future::Future<Output = Result<Vec<usize>, AwsError>>,
+    Fut: std::future::Future<Output = Result<BatchFailures, AwsError>>,
 {
     let mut seed = seed();
     let mut done = Delivered::default();
+    let mut lost = Lost::default();
     for batch in batches {
         let mut pending = batch;
         let mut attempt = 0;
         loop {
+            if retry.deadline.is_some_and(|d| Instant::now() >= d) {
+                lost.add(pending.len(), true, "the invocation's deadline came first");
+                break;
+            }
             done.calls += 1;
-            let failed = match send(pending.clone()).await {
-                Ok(failed) => failed,
-                Err(e) if e.retryable => (0..pending.len()).collect(),
-                Err(e) => return Err(e),
+            let sent = match retry.deadline {
+                Some(deadline) => tokio::time::timeout_at(deadline.into(), send(pending.clone()))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(AwsError::new(
+                            what,
+                            true,
+                            "no answer before the invocation's deadline",
+                        ))
+                    }),
+                None => send(pending.clone()).await,
             };
-            done.items += pending.len() - failed.len();
-            if failed.is_empty() {
+            let failures = match sent {
+                Ok(failures) => checked(failures, pending.len()),
+                Err(e) if e.retryable => BatchFailures::retry_all(pending.len()),
+                Err(e) => {
+                    lost.add(pending.len(), false, &e.message);
+                    break;
+                }
+            };
+            for (_, reason) in &failures.refused {
+                lost.add(1, false, reason);
+            }
+            done.items += pending.len() - failures.retry.len() - failures.refused.len();
+            if failures.retry.is_empty() {
                 break;
             }
             attempt += 1;
             let delay = retry.delay(attempt, &mut seed);
             if attempt >= retry.attempts || !retry.may_wait(delay) {
-                return Err(AwsError::new(
-                    what,
+                lost.add(
+                    failures.retry.len(),
                     true,
-                    format!(
-                        "{} of {} still failing after {attempt} attempts",
-                        failed.len(),
-                        pending.len()
-                    ),
-                ));
+                    &format!("still failing after {attempt} attempts"),
+                );
+                break;
             }
-            done.resent += failed.len();
-            pending = failed
-                .into_iter()
-                .filter_map(|i| pending.get(i).cloned())
+            done.resent += failures.retry.len();
+            pending = failures
+                .retry
+                .iter()
+                .filter_map(|i| pending.get(*i).cloned())
                 .collect();
             tokio::time::sleep(delay).await;
         }
     }
-    Ok(done)
+    lost.into_result(what, done)
+}
+
+/// Failures as an adapter reported them, made safe to act on: positions out of the batch or
+/// named twice are a mistake the batch is sent again for, rather than a guess.
+fn checked(failures: BatchFailures, len: usize) -> BatchFailures {
+    let mut seen = std::collections::BTreeSet::new();
+    let valid = failures
+        .retry
+        .iter()
+        .chain(failures.refused.iter().map(|(i, _)| i))
+        .all(|i| *i < len && seen.insert(*i));
+    if valid {
+        failures
+    } else {
+        BatchFailures::retry_all(len)
+    }
+}
+
+/// What could not be delivered, and why.
+#[derive(Debug, Default)]
+struct Lost {
+    count: usize,
+    retryable: bool,
+    reasons: Vec<String>,
+}
+
+impl Lost {
+    fn add(&mut self, count: usize, retryable: bool, reason: &str) {
+        if self.count == 0 {
+            self.retryable = retryable;
+        } else {
+            self.retryable &= retryable;
+        }
+        self.count += count;
+        if !self.reasons.iter().any(|r| r == reason) {
+            self.reasons.push(reason.to_string());
+        }
+    }
+
+    fn into_result(self, what: &'static str, done: Delivered) -> Result<Delivered, AwsError> {
+        if self.count == 0 {
+            return Ok(done);
+        }
+        Err(AwsError::new(
+            what,
+            self.retryable,
+            format!(
+                "{} of {} not delivered: {}",
+                self.count,
+                self.count + done.items,
+                self.reasons.join("; ")
+            ),
+        ))
+    }
 }
 
 /// Reports every evaluation to AWS Config, 100 per call.
@@ -156,30 +233,39 @@ pub async fn send_records<Q: FindingsQueue>(
     retry: Retry,
 ) -> Result<Delivered, AwsError> {
     let mut bodies = Vec::with_capacity(records.len());
+    let mut lost = Lost::default();
     for record in records {
-        let body = serde_json::to_string(record)
-            .map_err(|e| AwsError::new("sqs:SendMessageBatch", false, e.to_string()))?;
-        if body.len() > MAX_BATCH_BYTES {
-            return Err(AwsError::new(
-                "sqs:SendMessageBatch",
+        match serde_json::to_string(record) {
+            Ok(body) if body.len() <= MAX_BATCH_BYTES => bodies.push(body),
+            Ok(body) => lost.add(
+                1,
                 false,
-                format!(
+                &format!(
                     "the record for {} {} is {} bytes, over the {MAX_BATCH_BYTES}-byte message limit",
                     record.control_id,
                     record.resource_id,
                     body.len()
                 ),
-            ));
+            ),
+            Err(e) => lost.add(1, false, &e.to_string()),
         }
-        bodies.push(body);
     }
-    deliver(
+    let sent = deliver(
         batch_bodies(bodies),
         retry,
         "sqs:SendMessageBatch",
         |batch| async move { queue.send_batch(&batch).await },
     )
-    .await
+    .await;
+    match sent {
+        Ok(done) => lost.into_result("sqs:SendMessageBatch", done),
+        Err(e) if lost.count == 0 => Err(e),
+        Err(e) => Err(AwsError::new(
+            "sqs:SendMessageBatch",
+            false,
+            format!("{}; {}", e.message, lost.reasons.join("; ")),
+        )),
+    }
 }
 
 /// Groups message bodies into batches of at most 10 and at most 256 KiB.

@@ -40,8 +40,8 @@ const SERVER_SCRIPT: &str = concat!(
     "/../../tests/emulator/moto_server.py"
 );
 
-/// moto's request log goes to the file `OURSIDE_EMULATOR_LOG` names, when set.
-fn log() -> Stdio {
+/// Where moto's request log goes: the file `OURSIDE_EMULATOR_LOG` names, else nowhere.
+fn log_sink() -> Box<dyn Write + Send> {
     std::env::var_os("OURSIDE_EMULATOR_LOG")
         .and_then(|path| {
             std::fs::OpenOptions::new()
@@ -50,17 +50,28 @@ fn log() -> Stdio {
                 .open(path)
                 .ok()
         })
-        .map_or_else(Stdio::null, Stdio::from)
+        .map_or_else(
+            || Box::new(std::io::sink()) as Box<dyn Write + Send>,
+            |f| Box::new(f) as Box<dyn Write + Send>,
+        )
 }
 
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
-        .local_addr()?
-        .port())
+/// The port in moto's start-up line (` * Running on http://127.0.0.1:PORT`).
+fn announced_port(line: &str) -> Option<u16> {
+    let (_, address) = line.split_once("Running on http://")?;
+    address
+        .trim()
+        .rsplit_once(':')?
+        .1
+        .trim_end_matches('/')
+        .parse()
+        .ok()
 }
 
 impl Moto {
-    /// Starts moto and waits until it answers. Fails with a message saying how to install it.
+    /// Starts moto on a port the system picks (moto binds port 0 and announces the port it
+    /// got, so two tests can never race for one port) and waits until it answers. Fails with
+    /// a message saying how to install it.
     pub fn start() -> Result<Moto, String> {
         let python = python();
         if !python.exists() {
@@ -69,24 +80,41 @@ impl Moto {
                 python.display()
             ));
         }
-        let mut last_error = String::new();
-        // A port found free can be taken before moto binds it: try a few.
-        for _ in 0..3 {
-            let port = free_port().map_err(|e| format!("no free loopback port: {e}"))?;
-            let child = Command::new(&python)
-                .args([SERVER_SCRIPT, "-H", "127.0.0.1", "-p", &port.to_string()])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log())
-                .spawn()
-                .map_err(|e| format!("cannot start {} {SERVER_SCRIPT}: {e}", python.display()))?;
-            let mut moto = Moto { child, port };
-            match moto.wait_ready(Duration::from_secs(30)) {
-                Ok(()) => return Ok(moto),
-                Err(e) => last_error = e,
+        let mut child = Command::new(&python)
+            .args([SERVER_SCRIPT, "-H", "127.0.0.1", "-p", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {} {SERVER_SCRIPT}: {e}", python.display()))?;
+        let stderr = child.stderr.take().ok_or("moto's stderr is not piped")?;
+        let (port_tx, port_rx) = std::sync::mpsc::channel();
+        // Reads the announcement, then keeps draining the log so moto never blocks on it.
+        std::thread::spawn(move || {
+            let mut sink = log_sink();
+            let mut port_tx = Some(port_tx);
+            for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)) {
+                let Ok(line) = line else { break };
+                if let Some(port) = announced_port(&line) {
+                    if let Some(tx) = port_tx.take() {
+                        let _ = tx.send(port);
+                    }
+                }
+                let _ = writeln!(sink, "{line}");
             }
-        }
-        Err(format!("moto did not start: {last_error}"))
+        });
+        let port = match port_rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(port) => port,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("moto did not announce its port within 30 s".to_string());
+            }
+        };
+        let mut moto = Moto { child, port };
+        moto.wait_ready(Duration::from_secs(30))
+            .map_err(|e| format!("moto did not start: {e}"))?;
+        Ok(moto)
     }
 
     fn wait_ready(&mut self, limit: Duration) -> Result<(), String> {
@@ -421,4 +449,18 @@ fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::announced_port;
+
+    #[test]
+    fn the_port_moto_announces() {
+        assert_eq!(
+            announced_port(" * Running on http://127.0.0.1:36855"),
+            Some(36855)
+        );
+        assert_eq!(announced_port("Press CTRL+C to quit"), None);
+    }
 }

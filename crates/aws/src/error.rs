@@ -71,7 +71,8 @@ impl AwsError {
                 let code = service.err().code().unwrap_or("Unknown");
                 let message = service.err().message().unwrap_or_default();
                 let status = service.raw().status().as_u16();
-                let retryable = THROTTLING_CODES.contains(&code) || status >= 500;
+                // 429 is throttling whatever code comes with it.
+                let retryable = THROTTLING_CODES.contains(&code) || status == 429 || status >= 500;
                 AwsError {
                     code: Some(code.to_string()),
                     ..AwsError::new(

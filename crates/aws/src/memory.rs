@@ -15,7 +15,8 @@ use ourside_core::Timestamp;
 use crate::error::AwsError;
 use crate::ports::account_operations as op;
 use crate::ports::{
-    AccountReader, ConfigEvaluation, ConfigReader, EvaluationsSink, FindingsQueue, LambdaReader,
+    AccountReader, BatchFailures, ConfigEvaluation, ConfigReader, EvaluationsSink, FindingsQueue,
+    LambdaReader,
 };
 
 /// How the next call should go wrong.
@@ -23,8 +24,10 @@ use crate::ports::{
 pub enum Fault {
     /// The whole call fails.
     Error(AwsError),
-    /// The call succeeds, but these positions of the batch fail.
+    /// The call succeeds, but these positions of the batch fail (and may be sent again).
     Partial(Vec<usize>),
+    /// The call succeeds, but the service refuses these positions for good.
+    Refused(Vec<usize>),
 }
 
 /// Scripted faults, consumed one per call.
@@ -47,11 +50,22 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// What a call with faults applied does with a batch: `Err`, or the positions that failed.
-fn apply(faults: &Faults, len: usize) -> Result<Vec<usize>, AwsError> {
+fn apply(faults: &Faults, len: usize) -> Result<BatchFailures, AwsError> {
     match faults.next() {
-        None => Ok(Vec::new()),
+        None => Ok(BatchFailures::default()),
         Some(Fault::Error(e)) => Err(e),
-        Some(Fault::Partial(failed)) => Ok(failed.into_iter().filter(|i| *i < len).collect()),
+        Some(Fault::Partial(failed)) => Ok(BatchFailures {
+            retry: failed.into_iter().filter(|i| *i < len).collect(),
+            refused: Vec::new(),
+        }),
+        Some(Fault::Refused(refused)) => Ok(BatchFailures {
+            retry: Vec::new(),
+            refused: refused
+                .into_iter()
+                .filter(|i| *i < len)
+                .map(|i| (i, "refused (scripted)".to_string()))
+                .collect(),
+        }),
     }
 }
 
@@ -96,7 +110,7 @@ impl EvaluationsSink for MemoryConfig {
         result_token: &str,
         test_mode: bool,
         batch: &[ConfigEvaluation],
-    ) -> Result<Vec<usize>, AwsError> {
+    ) -> Result<BatchFailures, AwsError> {
         lock(&self.calls).push(batch.len());
         if batch.len() > crate::deliver::MAX_EVALUATIONS_PER_CALL {
             return Err(AwsError::new(
@@ -108,7 +122,7 @@ impl EvaluationsSink for MemoryConfig {
         let failed = apply(&self.faults, batch.len())?;
         let mut accepted = lock(&self.accepted);
         for (i, e) in batch.iter().enumerate() {
-            if !failed.contains(&i) {
+            if !failed.retry.contains(&i) && !failed.refused.iter().any(|(r, _)| *r == i) {
                 accepted.push((result_token.to_string(), test_mode, e.clone()));
             }
         }
@@ -161,7 +175,7 @@ impl MemoryQueue {
 }
 
 impl FindingsQueue for MemoryQueue {
-    async fn send_batch(&self, bodies: &[String]) -> Result<Vec<usize>, AwsError> {
+    async fn send_batch(&self, bodies: &[String]) -> Result<BatchFailures, AwsError> {
         lock(&self.calls).push(bodies.len());
         if bodies.len() > crate::deliver::MAX_MESSAGES_PER_BATCH {
             return Err(AwsError::new(
@@ -173,7 +187,7 @@ impl FindingsQueue for MemoryQueue {
         let failed = apply(&self.faults, bodies.len())?;
         let mut messages = lock(&self.messages);
         for (i, body) in bodies.iter().enumerate() {
-            if !failed.contains(&i) {
+            if !failed.retry.contains(&i) && !failed.refused.iter().any(|(r, _)| *r == i) {
                 messages.push(body.clone());
             }
         }
@@ -517,5 +531,99 @@ mod tests {
         );
         let err = account.credential_report().await.unwrap_err();
         assert_eq!(err.operation, op::GENERATE_CREDENTIAL_REPORT);
+    }
+
+    fn record(i: usize) -> ourside_core::record::FindingRecord {
+        let subject = ourside_core::asff::Subject {
+            resource_type: ourside_core::ResourceType::S3Bucket,
+            resource_id: format!("bucket-{i}"),
+            arn: None,
+            account_id: Some("111122223333".into()),
+            region: Some("eu-west-1".into()),
+            capture_time: None,
+            tags: Default::default(),
+        };
+        ourside_core::record::FindingRecord::new(
+            ourside_core::registry::find("S3.2").unwrap(),
+            &subject,
+            &ourside_core::Verdict::compliant("ok"),
+            Timestamp::UNIX_EPOCH,
+            Timestamp::UNIX_EPOCH,
+            ourside_core::record::Origin::Change,
+        )
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_refused_entry_does_not_stop_the_others() {
+        let queue = MemoryQueue::default();
+        queue.faults.push(Fault::Refused(vec![4]));
+        queue.faults.push(Fault::Error(AwsError::new(
+            "sqs:SendMessageBatch",
+            false,
+            "AccessDenied",
+        )));
+        let records: Vec<_> = (0..30).map(record).collect();
+        let err = send_records(&queue, &records, fast()).await.unwrap_err();
+        assert!(!err.retryable);
+        assert!(err.message.contains("11 of 30 not delivered"), "{err}");
+        assert!(
+            err.message.contains("refused") && err.message.contains("AccessDenied"),
+            "{err}"
+        );
+        assert_eq!(queue.messages().len(), 19, "the third batch still went out");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn positions_an_adapter_gets_wrong_resend_the_batch() {
+        let config = MemoryConfig::default();
+        config.faults.push(Fault::Partial(vec![1, 1]));
+        let evaluations: Vec<_> = (0..5).map(evaluation).collect();
+        let done = put_evaluations(&config, "t", &evaluations, fast())
+            .await
+            .unwrap();
+        assert_eq!(config.calls(), vec![5, 5]);
+        assert_eq!(done.resent, 5);
+        let ids: std::collections::BTreeSet<String> = config
+            .accepted()
+            .into_iter()
+            .map(|e| e.resource_id)
+            .collect();
+        assert_eq!(ids.len(), 5, "every evaluation delivered");
+    }
+
+    /// A service that never answers.
+    struct Silent;
+
+    impl EvaluationsSink for Silent {
+        async fn put_evaluations(
+            &self,
+            _: &str,
+            _: bool,
+            _: &[ConfigEvaluation],
+        ) -> Result<BatchFailures, AwsError> {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(BatchFailures::default())
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn delivery_stops_at_the_deadline() {
+        let started = std::time::Instant::now();
+        let retry = Retry {
+            deadline: Some(started + Duration::from_millis(200)),
+            ..fast()
+        };
+        let evaluations: Vec<_> = (0..150).map(evaluation).collect();
+        let err = put_evaluations(&Silent, "t", &evaluations, retry)
+            .await
+            .unwrap_err();
+        assert!(err.retryable, "{err}");
+        assert!(err.message.contains("150 of 150 not delivered"), "{err}");
+        assert!(err.message.contains("deadline"), "{err}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

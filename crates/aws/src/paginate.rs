@@ -10,7 +10,7 @@ pub(crate) type Page<T> = (Vec<T>, Option<String>);
 
 /// Calls `fetch` with each page's token (none for the first page) until a page names no next
 /// one, and returns every item in order. An empty token ends the listing too. A service that
-/// hands back the token it was just given would keep this looping: that is an error.
+/// hands back a token it gave before would keep this looping: that is an error.
 pub(crate) async fn all_pages<T, F, Fut>(
     operation: &'static str,
     mut fetch: F,
@@ -21,16 +21,17 @@ where
 {
     let mut items = Vec::new();
     let mut token: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
     loop {
         let (page, next) = fetch(token.clone()).await?;
         items.extend(page);
         match next.filter(|t| !t.is_empty()) {
             None => return Ok(items),
-            Some(next) if token.as_deref() == Some(next.as_str()) => {
+            Some(next) if !seen.insert(next.clone()) => {
                 return Err(AwsError::new(
                     operation,
                     false,
-                    format!("the service returned the page token it was given ({next}) again"),
+                    format!("the service returned a page token it gave before ({next})"),
                 ))
             }
             Some(next) => token = Some(next),
@@ -65,5 +66,17 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.operation, "test:List");
         assert!(err.message.contains("same"), "{err}");
+        // A → B → A cycles too.
+        let err = all_pages("test:List", |token| async move {
+            let next = if token.as_deref() == Some("a") {
+                "b"
+            } else {
+                "a"
+            };
+            Ok((vec![0], Some(next.to_string())))
+        })
+        .await
+        .unwrap_err();
+        assert!(err.message.contains("gave before"), "{err}");
     }
 }

@@ -24,23 +24,45 @@ pub struct ConfigEvaluation {
     pub ordering_timestamp: Timestamp,
 }
 
+/// What a batch call left undone, by position in the batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchFailures {
+    /// Entries that may succeed if sent again (throttling, internal errors).
+    pub retry: Vec<usize>,
+    /// Entries the service refused for good, with its reason.
+    pub refused: Vec<(usize, String)>,
+}
+
+impl BatchFailures {
+    /// Every entry of a batch of `len`, to be sent again.
+    pub fn retry_all(len: usize) -> Self {
+        BatchFailures {
+            retry: (0..len).collect(),
+            refused: Vec::new(),
+        }
+    }
+}
+
 /// Where verdicts go: AWS Config.
 pub trait EvaluationsSink {
-    /// Sends one batch of at most 100 evaluations; returns the positions Config reported as
-    /// failed (`FailedEvaluations`).
+    /// Sends one batch of at most 100 evaluations; says which Config reported as failed
+    /// (`FailedEvaluations`).
     fn put_evaluations(
         &self,
         result_token: &str,
         test_mode: bool,
         batch: &[ConfigEvaluation],
-    ) -> impl Future<Output = Result<Vec<usize>, AwsError>>;
+    ) -> impl Future<Output = Result<BatchFailures, AwsError>>;
 }
 
 /// Where finding records go: the SQS findings queue.
 pub trait FindingsQueue {
-    /// Sends one batch (at most 10 messages within the size limit); returns the positions SQS
-    /// reported as failed.
-    fn send_batch(&self, bodies: &[String]) -> impl Future<Output = Result<Vec<usize>, AwsError>>;
+    /// Sends one batch (at most 10 messages within the size limit); says which entries SQS
+    /// reported as failed, and which of those it refused for good (sender faults).
+    fn send_batch(
+        &self,
+        bodies: &[String],
+    ) -> impl Future<Output = Result<BatchFailures, AwsError>>;
 }
 
 /// What the functions read from AWS Config.

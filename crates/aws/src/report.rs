@@ -66,7 +66,8 @@ pub struct Reported {
 }
 
 /// Sends every evaluation to Config (100 per call), then every record to the queue (10 per
-/// call). Either failing after retries is an error: the invocation then fails and Lambda keeps
+/// call), each as far as it goes: Config failing does not keep the findings from Security Hub.
+/// Anything not delivered after retries is an error: the invocation then fails and Lambda keeps
 /// the event. Sending again is harmless: Config keeps the latest evaluation per resource and the
 /// publisher updates findings in place.
 pub async fn report<S: EvaluationsSink, Q: FindingsQueue>(
@@ -82,10 +83,18 @@ pub async fn report<S: EvaluationsSink, Q: FindingsQueue>(
     let evaluations: Vec<ConfigEvaluation> =
         reportables.iter().map(|r| r.evaluation.clone()).collect();
     let records: Vec<FindingRecord> = reportables.iter().map(|r| r.record.clone()).collect();
-    let evaluations = put_evaluations(sink, result_token, &evaluations, retry).await?;
-    let records = send_records(queue, &records, retry).await?;
-    Ok(Reported {
-        evaluations,
-        records,
-    })
+    let evaluations = put_evaluations(sink, result_token, &evaluations, retry).await;
+    let records = send_records(queue, &records, retry).await;
+    match (evaluations, records) {
+        (Ok(evaluations), Ok(records)) => Ok(Reported {
+            evaluations,
+            records,
+        }),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+        (Err(evaluations), Err(records)) => Err(AwsError::new(
+            evaluations.operation,
+            evaluations.retryable && records.retryable,
+            format!("{}; and {records}", evaluations.message),
+        )),
+    }
 }

@@ -3,7 +3,7 @@
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 
 use crate::error::AwsError;
-use crate::ports::FindingsQueue;
+use crate::ports::{BatchFailures, FindingsQueue};
 
 /// The findings queue, by URL.
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ impl SqsQueue {
 }
 
 impl FindingsQueue for SqsQueue {
-    async fn send_batch(&self, bodies: &[String]) -> Result<Vec<usize>, AwsError> {
+    async fn send_batch(&self, bodies: &[String]) -> Result<BatchFailures, AwsError> {
         const OP: &str = "sqs:SendMessageBatch";
         let entries = bodies
             .iter()
@@ -43,25 +43,26 @@ impl FindingsQueue for SqsQueue {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(OP, e))?;
-        let mut failed = Vec::new();
+        let mut failures = BatchFailures::default();
         for entry in output.failed() {
-            if !entry.sender_fault() {
-                if let Ok(i) = entry.id().parse::<usize>() {
-                    failed.push(i);
-                }
-            } else {
-                return Err(AwsError::new(
-                    OP,
-                    false,
-                    format!(
-                        "message {} refused: {} {}",
-                        entry.id(),
-                        entry.code(),
-                        entry.message().unwrap_or_default()
-                    ),
+            let Some(i) = entry
+                .id()
+                .parse::<usize>()
+                .ok()
+                .filter(|i| *i < bodies.len())
+            else {
+                // An entry that cannot be placed: send the whole batch again, lose nothing.
+                return Ok(BatchFailures::retry_all(bodies.len()));
+            };
+            if entry.sender_fault() {
+                failures.refused.push((
+                    i,
+                    format!("{} {}", entry.code(), entry.message().unwrap_or_default()),
                 ));
+            } else {
+                failures.retry.push(i);
             }
         }
-        Ok(failed)
+        Ok(failures)
     }
 }

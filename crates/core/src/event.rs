@@ -106,8 +106,16 @@ pub(crate) fn decode_message(
     raw: RawMessage,
     path: &str,
 ) -> Result<(String, Option<Timestamp>, Message), InputError> {
-    let message_type = raw.message_type.unwrap_or_default();
     let at = |field: &str| format!("{path}.{field}");
+    let message_type = raw
+        .message_type
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            InputError::new(
+                at("messageType"),
+                format!("missing: expected {CHANGE}, {OVERSIZED} or {SCHEDULED}"),
+            )
+        })?;
     let message = match message_type.as_str() {
         CHANGE => {
             let raw_item = raw.configuration_item.ok_or_else(|| {
@@ -192,6 +200,16 @@ mod tests {
         assert!(err.path.starts_with("invokingEvent"), "{err}");
         let err = RuleEvent::parse(r#"{"resultToken":"x"}"#).unwrap_err();
         assert_eq!(err.path, "invokingEvent");
+    }
+
+    #[test]
+    fn a_missing_message_type_is_an_error() {
+        for inner in [r#""{}""#, r#""{\"messageType\":\" \"}""#] {
+            let err =
+                RuleEvent::parse(&format!(r#"{{"invokingEvent":{inner},"resultToken":"t"}}"#))
+                    .unwrap_err();
+            assert_eq!(err.path, "invokingEvent.messageType", "{err}");
+        }
     }
 
     #[test]

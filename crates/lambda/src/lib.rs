@@ -43,16 +43,12 @@ impl Run {
     /// A run starting now, retrying until the deadline Lambda gives (milliseconds since the
     /// epoch), less [`DEADLINE_MARGIN`].
     pub fn until(deadline_ms: u64) -> Self {
-        let deadline = SystemTime::now()
+        let now_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .ok()
-            .and_then(|now| deadline_ms.checked_sub(now.as_millis() as u64))
-            .map(|left| {
-                Instant::now()
-                    + Duration::from_millis(left)
-                        .checked_sub(DEADLINE_MARGIN)
-                        .unwrap_or_default()
-            });
+            .map_or(0, |d| d.as_millis() as u64);
+        // A deadline already past (or a skewed clock) leaves no time to retry, not unlimited time.
+        let left = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
+        let deadline = Some(Instant::now() + left.saturating_sub(DEADLINE_MARGIN));
         Run {
             now: Timestamp::now(),
             retry: Retry {
@@ -153,6 +149,14 @@ impl Failure {
             Failure::Aws(_) => "AwsCallFailed",
             Failure::NotEvaluated { .. } => "NotEvaluated",
         }
+    }
+}
+
+/// When delivery fails, the invocation reports that failure; the resources that could not be
+/// judged are logged here so they are not lost from sight.
+pub fn log_unjudged(problems: &[String]) {
+    for problem in problems {
+        tracing::error!(problem = problem.as_str(), "not judged");
     }
 }
 

@@ -77,6 +77,10 @@ where
     };
     let (items, origin) = match &invocation.event.message {
         Message::ItemChanged(items) => (items.clone(), Origin::Change),
+        Message::Oversized(summary) if invocation.event.event_left_scope => {
+            // Out of the rule's scope: the summary says all there is to say.
+            (vec![(**summary).clone()], Origin::Oversized)
+        }
         Message::Oversized(summary) => (
             vec![oversized_item(summary, services.config).await?],
             Origin::Oversized,
@@ -115,7 +119,8 @@ where
         &reportables,
         run.retry,
     )
-    .await?;
+    .await
+    .inspect_err(|_| ourside_lambda::log_unjudged(&problems))?;
     if problems.is_empty() {
         Ok(handled)
     } else {
@@ -127,7 +132,9 @@ where
 }
 
 /// The full item behind an oversized notification, from Config's history. A summary that
-/// says the resource is gone is judged as it is: there is nothing more to fetch.
+/// says the resource is gone is judged as it is: there is nothing more to fetch. History that
+/// has not caught up with the notification (no item, or an older one) fails the invocation,
+/// so Lambda retries it once it has.
 async fn oversized_item<C: ConfigReader>(
     summary: &ConfigurationItem,
     config: &C,
@@ -144,13 +151,17 @@ async fn oversized_item<C: ConfigReader>(
         .latest_item(summary.resource_type.config_name(), resource_id)
         .await?
         .ok_or_else(missing)?;
-    ConfigurationItem::parse(&text).map_err(|e| Failure::NotEvaluated {
+    let item = ConfigurationItem::parse(&text).map_err(|e| Failure::NotEvaluated {
         reported: 0,
         problems: vec![format!(
             "GetResourceConfigHistory item for {} {resource_id}: {e}",
             summary.resource_type
         )],
-    })
+    })?;
+    match (item.capture_time, summary.capture_time) {
+        (Some(fetched), Some(notified)) if fetched < notified => Err(missing()),
+        _ => Ok(item),
+    }
 }
 
 /// One item's verdict, ready to report, or why there is none.
@@ -172,6 +183,12 @@ where
             item.resource_type
         )
     })?;
+    if item.account_id.is_none() {
+        return Err(format!(
+            "{} {resource_id}: the item names no account (awsAccountId/accountId)",
+            item.resource_type
+        ));
+    }
     let left_scope = invocation.event.event_left_scope;
     let observed_at = item
         .capture_time
@@ -323,10 +340,17 @@ async fn recorded_account_block<C: ConfigReader>(
     else {
         return Ok(None);
     };
-    ConfigurationItem::parse(&text)
-        .and_then(|item| account_public_access_block(&item))
+    let describe = |e: ourside_core::InputError| {
+        format!("{TYPE} {account} from GetResourceConfigHistory: {e}")
+    };
+    let item = ConfigurationItem::parse(&text).map_err(describe)?;
+    if item.is_gone() {
+        // Deleted (or no longer recorded): the account has no such setting now.
+        return Ok(None);
+    }
+    account_public_access_block(&item)
         .map(Some)
-        .map_err(|e| format!("{TYPE} {account} from GetResourceConfigHistory: {e}"))
+        .map_err(describe)
 }
 
 fn log_verdict(

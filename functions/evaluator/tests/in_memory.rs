@@ -362,6 +362,85 @@ async fn enriched_controls_read_what_the_item_does_not_carry() {
 }
 
 #[tokio::test]
+async fn a_deleted_account_setting_leaves_buckets_judged_on_their_own() {
+    let aws = Aws::default();
+    let deleted = json!({
+        "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": "2026-05-02T00:00:00.000Z",
+        "configurationItemStatus": "ResourceDeleted", "resourceType": "AWS::S3::AccountPublicAccessBlock",
+        "resourceId": ACCOUNT, "awsRegion": "eu-west-1", "configuration": null,
+        "supplementaryConfiguration": {}
+    });
+    aws.config.add_item(
+        "AWS::S3::AccountPublicAccessBlock",
+        ACCOUNT,
+        &deleted.to_string(),
+    );
+    let item = bucket("acme-site", "OK", Some(public_read_policy("acme-site")));
+    aws.handle(&change_event(item, s3_2(), "TESTMODE"))
+        .await
+        .unwrap();
+    assert_eq!(
+        aws.config.accepted()[0].compliance,
+        Compliance::NonCompliant
+    );
+}
+
+#[tokio::test]
+async fn oversized_history_that_lags_is_retried_and_left_scope_needs_no_fetch() {
+    let aws = Aws::default();
+    // The history still has the version before the notified one.
+    let older = json!({
+        "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": "2026-05-30T00:00:00.000Z",
+        "configurationItemStatus": "OK", "resourceType": "AWS::S3::Bucket", "resourceId": "acme-huge",
+        "awsRegion": "eu-west-1", "configuration": json!({"name": "acme-huge"}).to_string(),
+        "supplementaryConfiguration": {}
+    });
+    aws.config
+        .add_item("AWS::S3::Bucket", "acme-huge", &older.to_string());
+    let failure = aws
+        .handle(&oversized_event(
+            "AWS::S3::Bucket",
+            "acme-huge",
+            "OK",
+            s3_2(),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), "OversizedItemMissing", "{failure}");
+
+    let mut event: serde_json::Value = serde_json::from_str(&oversized_event(
+        "AWS::S3::Bucket",
+        "acme-unknown",
+        "OK",
+        s3_2(),
+    ))
+    .unwrap();
+    event["eventLeftScope"] = json!(true);
+    aws.handle(&event.to_string()).await.unwrap();
+    assert_eq!(
+        aws.config.accepted()[0].compliance,
+        Compliance::NotApplicable
+    );
+    assert!(aws.records()[0].archive);
+}
+
+#[tokio::test]
+async fn an_item_without_an_account_is_not_judged() {
+    let aws = Aws::default();
+    let mut item = bucket("acme-site", "OK", None);
+    item.as_object_mut().unwrap().remove("awsAccountId");
+    let failure = aws
+        .handle(&change_event(item, s3_2(), "TESTMODE"))
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), "NotEvaluated");
+    assert!(
+        failure.to_string().contains("names no account"),
+        "{failure}"
+    );
+}
+
+#[tokio::test]
 async fn the_account_setting_config_recorded_counts_for_buckets() {
     let aws = Aws::default();
     let account_block = json!({
@@ -427,9 +506,10 @@ async fn partial_failures_are_resent_and_persistent_ones_fail_the_invocation() {
         failure.to_string().contains("config:PutEvaluations"),
         "{failure}"
     );
-    assert!(
-        aws.queue.messages().is_empty(),
-        "no record without its evaluation"
+    assert_eq!(
+        aws.queue.messages().len(),
+        1,
+        "Config failing does not keep the finding from the queue"
     );
 
     let aws = Aws::default();

@@ -103,12 +103,18 @@ where
             return Ok(handled);
         }
     };
+    let rule_name = invocation.event.config_rule_name.as_deref().ok_or_else(|| {
+        Failure::Incomplete(
+            "configRuleName: missing; a periodic run needs it to retire the verdicts of resources it no longer finds"
+                .to_string(),
+        )
+    })?;
     // Ordered by the notification's time, which is also when the facts were gathered.
     let observed_at = invocation.notified_at(run.now);
     let evaluator = invocation.rule.evaluator(run.now);
     let batch = Batch {
         origin: Origin::Periodic,
-        rule_name: invocation.event.config_rule_name.as_deref(),
+        rule_name: Some(rule_name),
         evaluated_at: run.now,
     };
 
@@ -134,12 +140,18 @@ where
         }
         Check::Listed(_, needs) => {
             for need in needs {
-                let items = services
+                // A listing that fails leaves the others judged (and nothing marked stale).
+                match services
                     .account
                     .listed_items(*need, &account_id, observed_at)
-                    .await?;
-                for text in items {
-                    judge_listed(&evaluator, &text, &mut judged, &mut problems);
+                    .await
+                {
+                    Ok(items) => {
+                        for text in items {
+                            judge_listed(&evaluator, &text, &mut judged, &mut problems);
+                        }
+                    }
+                    Err(e) => problems.push(format!("{}: {e}", need.describe())),
                 }
             }
         }
@@ -158,21 +170,26 @@ where
             Reportable::new(control, subject, verdict, observed_at, false, batch)
         })
         .collect();
+    // Resources judged before and not found now; only after a run that judged everything.
+    let mut stale_check_failed = None;
     if problems.is_empty() {
-        if let Some(rule) = invocation.event.config_rule_name.as_deref() {
-            let stale = stale(
-                services.config,
-                rule,
-                &judged,
-                &account_id,
-                services.region,
-                observed_at,
-            )
-            .await?;
-            handled.stale = stale.len();
-            reportables.extend(stale.iter().map(|(subject, verdict)| {
-                Reportable::new(control, subject, verdict, observed_at, true, batch)
-            }));
+        match stale(
+            services.config,
+            rule_name,
+            &judged,
+            &account_id,
+            services.region,
+            observed_at,
+        )
+        .await
+        {
+            Ok(stale) => {
+                handled.stale = stale.len();
+                reportables.extend(stale.iter().map(|(subject, verdict)| {
+                    Reportable::new(control, subject, verdict, observed_at, true, batch)
+                }));
+            }
+            Err(e) => stale_check_failed = Some(e),
         }
     }
     handled.reported = report(
@@ -182,7 +199,11 @@ where
         &reportables,
         run.retry,
     )
-    .await?;
+    .await
+    .inspect_err(|_| ourside_lambda::log_unjudged(&problems))?;
+    if let Some(e) = stale_check_failed {
+        return Err(Failure::Aws(e));
+    }
     if problems.is_empty() {
         Ok(handled)
     } else {

@@ -316,6 +316,40 @@ async fn listed_resources_are_judged_as_items() {
 }
 
 #[tokio::test]
+async fn a_failed_listing_leaves_the_others_judged() {
+    let mut account = MemoryAccount::default();
+    account.listed.insert(
+        Need::ElastiCacheClusters,
+        vec![cache_cluster("acme-sessions", 7)],
+    );
+    let aws = Aws {
+        account,
+        ..Aws::default()
+    };
+    aws.account.fail(op::DESCRIBE_REPLICATION_GROUPS);
+    aws.config.evaluated.lock().unwrap().insert(
+        rule_name("ElastiCache.1"),
+        vec![(
+            "AWS::ElastiCache::ReplicationGroup".to_string(),
+            "acme-rg".to_string(),
+        )],
+    );
+    let failure = aws.handle(&scheduled("ElastiCache.1")).await.unwrap_err();
+    assert_eq!(failure.kind(), "NotEvaluated");
+    assert!(
+        failure.to_string().contains("DescribeReplicationGroups"),
+        "{failure}"
+    );
+    let accepted = aws.config.accepted();
+    assert_eq!(
+        accepted.len(),
+        1,
+        "the cluster is reported, nothing is retired"
+    );
+    assert_eq!(accepted[0].resource_id, "acme-sessions");
+}
+
+#[tokio::test]
 async fn wrong_rules_and_events_are_clear_errors() {
     let aws = Aws::default();
     let failure = aws.handle(&scheduled("S3.2")).await.unwrap_err();
@@ -334,6 +368,12 @@ async fn wrong_rules_and_events_are_clear_errors() {
     let failure = aws.handle(&no_account.to_string()).await.unwrap_err();
     assert_eq!(failure.kind(), "MalformedEvent");
     assert!(failure.to_string().contains("awsAccountId"), "{failure}");
+
+    let mut no_rule: Value = serde_json::from_str(&scheduled("IAM.4")).unwrap();
+    no_rule.as_object_mut().unwrap().remove("configRuleName");
+    let failure = aws.handle(&no_rule.to_string()).await.unwrap_err();
+    assert_eq!(failure.kind(), "MalformedEvent");
+    assert!(failure.to_string().contains("configRuleName"), "{failure}");
 
     // A change notification to a periodic rule: nothing to judge, nothing lost.
     let change = events::rule_event(
