@@ -454,28 +454,7 @@ mod tests {
     async fn records_go_out_ten_at_a_time_and_failed_entries_are_resent() {
         let queue = MemoryQueue::default();
         queue.faults.push(Fault::Partial(vec![2, 9]));
-        let control = ourside_core::registry::find("S3.2").unwrap();
-        let records: Vec<_> = (0..23)
-            .map(|i| {
-                let subject = ourside_core::asff::Subject {
-                    resource_type: ourside_core::ResourceType::S3Bucket,
-                    resource_id: format!("bucket-{i}"),
-                    arn: None,
-                    account_id: Some("111122223333".into()),
-                    region: Some("eu-west-1".into()),
-                    capture_time: None,
-                    tags: Default::default(),
-                };
-                ourside_core::record::FindingRecord::new(
-                    control,
-                    &subject,
-                    &ourside_core::Verdict::compliant("ok"),
-                    Timestamp::UNIX_EPOCH,
-                    Timestamp::UNIX_EPOCH,
-                    ourside_core::record::Origin::Change,
-                )
-            })
-            .collect();
+        let records: Vec<_> = (0..23).map(record).collect();
         let done = send_records(&queue, &records, fast()).await.unwrap();
         assert_eq!(done.items, 23);
         assert_eq!(done.resent, 2);

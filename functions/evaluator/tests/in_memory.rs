@@ -157,15 +157,15 @@ async fn oversized_items_are_fetched_from_config_history() {
     let aws = Aws::default();
     // What GetResourceConfigHistory returns: the API key flavour, JSON strings inside.
     let policy = public_read_policy("acme-huge").to_string();
-    let item = json!({
-        "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": "2026-05-31T23:58:00.000Z",
-        "configurationItemStatus": "OK", "resourceType": "AWS::S3::Bucket", "resourceId": "acme-huge",
-        "resourceName": "acme-huge", "arn": "arn:aws:s3:::acme-huge", "awsRegion": "eu-west-1",
-        "configuration": json!({"name": "acme-huge"}).to_string(),
-        "supplementaryConfiguration": {"BucketPolicy": json!({"policyText": policy}).to_string()}
-    });
-    aws.config
-        .add_item("AWS::S3::Bucket", "acme-huge", &item.to_string());
+    let item = history_item(
+        "AWS::S3::Bucket",
+        "acme-huge",
+        "2026-05-31T23:58:00.000Z",
+        "OK",
+        json!({"name": "acme-huge"}),
+        json!({"BucketPolicy": {"policyText": policy}}),
+    );
+    aws.config.add_item("AWS::S3::Bucket", "acme-huge", &item);
     let handled = aws
         .handle(&oversized_event(
             "AWS::S3::Bucket",
@@ -364,17 +364,16 @@ async fn enriched_controls_read_what_the_item_does_not_carry() {
 #[tokio::test]
 async fn a_deleted_account_setting_leaves_buckets_judged_on_their_own() {
     let aws = Aws::default();
-    let deleted = json!({
-        "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": "2026-05-02T00:00:00.000Z",
-        "configurationItemStatus": "ResourceDeleted", "resourceType": "AWS::S3::AccountPublicAccessBlock",
-        "resourceId": ACCOUNT, "awsRegion": "eu-west-1", "configuration": null,
-        "supplementaryConfiguration": {}
-    });
-    aws.config.add_item(
+    let deleted = history_item(
         "AWS::S3::AccountPublicAccessBlock",
         ACCOUNT,
-        &deleted.to_string(),
+        "2026-05-02T00:00:00.000Z",
+        "ResourceDeleted",
+        json!(null),
+        json!({}),
     );
+    aws.config
+        .add_item("AWS::S3::AccountPublicAccessBlock", ACCOUNT, &deleted);
     let item = bucket("acme-site", "OK", Some(public_read_policy("acme-site")));
     aws.handle(&change_event(item, s3_2(), "TESTMODE"))
         .await
@@ -389,14 +388,15 @@ async fn a_deleted_account_setting_leaves_buckets_judged_on_their_own() {
 async fn oversized_history_that_lags_is_retried_and_left_scope_needs_no_fetch() {
     let aws = Aws::default();
     // The history still has the version before the notified one.
-    let older = json!({
-        "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": "2026-05-30T00:00:00.000Z",
-        "configurationItemStatus": "OK", "resourceType": "AWS::S3::Bucket", "resourceId": "acme-huge",
-        "awsRegion": "eu-west-1", "configuration": json!({"name": "acme-huge"}).to_string(),
-        "supplementaryConfiguration": {}
-    });
-    aws.config
-        .add_item("AWS::S3::Bucket", "acme-huge", &older.to_string());
+    let older = history_item(
+        "AWS::S3::Bucket",
+        "acme-huge",
+        "2026-05-30T00:00:00.000Z",
+        "OK",
+        json!({"name": "acme-huge"}),
+        json!({}),
+    );
+    aws.config.add_item("AWS::S3::Bucket", "acme-huge", &older);
     let failure = aws
         .handle(&oversized_event(
             "AWS::S3::Bucket",
@@ -443,19 +443,17 @@ async fn an_item_without_an_account_is_not_judged() {
 #[tokio::test]
 async fn the_account_setting_config_recorded_counts_for_buckets() {
     let aws = Aws::default();
-    let account_block = json!({
-        "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": "2026-05-01T00:00:00.000Z",
-        "configurationItemStatus": "OK", "resourceType": "AWS::S3::AccountPublicAccessBlock",
-        "resourceId": ACCOUNT, "awsRegion": "eu-west-1",
-        "configuration": json!({"blockPublicAcls": true, "ignorePublicAcls": true,
-                                "blockPublicPolicy": true, "restrictPublicBuckets": true}).to_string(),
-        "supplementaryConfiguration": {}
-    });
-    aws.config.add_item(
+    let account_block = history_item(
         "AWS::S3::AccountPublicAccessBlock",
         ACCOUNT,
-        &account_block.to_string(),
+        "2026-05-01T00:00:00.000Z",
+        "OK",
+        json!({"blockPublicAcls": true, "ignorePublicAcls": true,
+               "blockPublicPolicy": true, "restrictPublicBuckets": true}),
+        json!({}),
     );
+    aws.config
+        .add_item("AWS::S3::AccountPublicAccessBlock", ACCOUNT, &account_block);
     let item = bucket("acme-site", "OK", Some(public_read_policy("acme-site")));
     aws.handle(&change_event(item, s3_2(), "TESTMODE"))
         .await

@@ -142,3 +142,31 @@ pub fn function(name: &str) -> Value {
         "supplementaryConfiguration": {}
     })
 }
+
+/// An item as GetResourceConfigHistory returns it (API key flavour): `configuration` and each
+/// supplementary value are JSON strings; `configuration` is null for a gone resource.
+pub fn history_item(
+    resource_type: &str,
+    resource_id: &str,
+    captured: &str,
+    status: &str,
+    configuration: Value,
+    supplementary: Value,
+) -> String {
+    let strings: serde_json::Map<String, Value> = supplementary
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": captured,
+        "configurationItemStatus": status, "resourceType": resource_type, "resourceId": resource_id,
+        "resourceName": resource_id, "awsRegion": "eu-west-1",
+        "configuration": if configuration.is_null() { Value::Null } else { Value::String(configuration.to_string()) },
+        "supplementaryConfiguration": strings
+    })
+    .to_string()
+}
