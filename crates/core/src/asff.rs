@@ -21,6 +21,8 @@ pub const SCHEMA_VERSION: &str = "2018-10-08";
 const TITLE_MAX: usize = 256;
 const DESCRIPTION_MAX: usize = 1024;
 const RECOMMENDATION_MAX: usize = 512;
+/// The product field that says when the finding's verdict was reached.
+pub const EVALUATED_AT_FIELD: &str = "ourside/EvaluatedAt";
 
 /// What a finding says about its resource, taken from the configuration item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,6 +293,7 @@ pub fn finding(
     product_fields.insert(field("SrmArea"), control.area.name().to_string());
     product_fields.insert(field("Compliance"), verdict.compliance.as_str().to_string());
     product_fields.insert(field("Annotation"), verdict.annotation.clone());
+    product_fields.insert(EVALUATED_AT_FIELD.to_string(), producer.now.to_rfc3339());
     product_fields.insert(
         field("ConfigResourceType"),
         subject.resource_type.config_name().to_string(),

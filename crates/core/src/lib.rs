@@ -2,6 +2,7 @@
 //! findings they become. Pure and synchronous: no AWS SDK, no I/O, no async runtime, so the
 //! same code runs in the Lambda functions, the CLI and the benchmarks.
 
+pub mod alert;
 pub mod asff;
 pub mod control;
 pub mod controls;
@@ -11,6 +12,7 @@ pub mod event;
 pub mod exemption;
 pub mod facts;
 pub mod frameworks;
+pub mod import;
 pub mod item;
 pub mod json;
 pub mod need;

@@ -19,6 +19,24 @@ pub const CONTROL_ID: &str = "controlId";
 /// The parameter naming the exemption tag key (default `ourside:exempt`).
 pub const EXEMPTION_TAG_KEY: &str = "exemptionTagKey";
 
+/// The prefix of the Config rules ourside deploys (a deployment may choose another).
+pub const RULE_PREFIX: &str = "ourside-";
+
+/// The Config rule name that runs `control`: the prefix and the control id with `.` as `-`
+/// (`ourside-S3-2`), so the name stays within what every AWS tool accepts.
+pub fn rule_name(prefix: &str, control: &Control) -> String {
+    format!("{prefix}{}", control.id.replace('.', "-"))
+}
+
+/// The control a rule name runs, when it is one of ours (`prefix` and a control's name).
+pub fn control_of_rule(prefix: &str, name: &str) -> Option<&'static Control> {
+    let suffix = name.strip_prefix(prefix)?;
+    registry::CONTROLS
+        .iter()
+        .copied()
+        .find(|c| c.id.replace('.', "-").eq_ignore_ascii_case(suffix))
+}
+
 /// The control a rule runs, with its parameters resolved.
 #[derive(Debug, Clone)]
 pub struct RuleConfig {
