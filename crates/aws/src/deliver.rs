@@ -83,8 +83,41 @@ async fn deliver<T, F, Fut>(
     batches: Vec<Vec<T>>,
     retry: Retry,
     what: &'static str,
-    mut send: F,
+    send: F,
 ) -> Result<Delivered, AwsError>
+where
+    T: Clone,
+    F: FnMut(Vec<T>) -> Fut,
+    Fut: std::future::Future<Output = Result<BatchFailures, AwsError>>,
+{
+    let outcome = deliver_each(batches, retry, what, send).await;
+    outcome.lost.into_result(what, outcome.delivered)
+}
+
+/// What [`deliver_each`] did: the counts, and every item that was not delivered.
+#[derive(Debug)]
+pub struct Outcome<T> {
+    pub delivered: Delivered,
+    pub undelivered: Vec<T>,
+    lost: Lost,
+}
+
+impl<T> Outcome<T> {
+    /// Why items were not delivered, when some were not.
+    pub fn error(&self, what: &'static str) -> Option<AwsError> {
+        (self.lost.count > 0)
+            .then(|| AwsError::new(what, self.lost.retryable, self.lost.reasons.join("; ")))
+    }
+}
+
+/// [`deliver`], saying which items were not delivered rather than failing as a whole: for
+/// callers that acknowledge item by item (a queue's partial batch failures).
+pub async fn deliver_each<T, F, Fut>(
+    batches: Vec<Vec<T>>,
+    retry: Retry,
+    what: &'static str,
+    mut send: F,
+) -> Outcome<T>
 where
     T: Clone,
     F: FnMut(Vec<T>) -> Fut,
@@ -93,12 +126,14 @@ where
     let mut seed = seed();
     let mut done = Delivered::default();
     let mut lost = Lost::default();
+    let mut undelivered = Vec::new();
     for batch in batches {
         let mut pending = batch;
         let mut attempt = 0;
         loop {
             if retry.deadline.is_some_and(|d| Instant::now() >= d) {
                 lost.add(pending.len(), true, "the invocation's deadline came first");
+                undelivered.append(&mut pending);
                 break;
             }
             done.calls += 1;
@@ -119,11 +154,13 @@ where
                 Err(e) if e.retryable => BatchFailures::retry_all(pending.len()),
                 Err(e) => {
                     lost.add(pending.len(), false, &e.message);
+                    undelivered.append(&mut pending);
                     break;
                 }
             };
-            for (_, reason) in &failures.refused {
+            for (i, reason) in &failures.refused {
                 lost.add(1, false, reason);
+                undelivered.extend(pending.get(*i).cloned());
             }
             done.items += pending.len() - failures.retry.len() - failures.refused.len();
             if failures.retry.is_empty() {
@@ -137,6 +174,12 @@ where
                     true,
                     &format!("still failing after {attempt} attempts"),
                 );
+                undelivered.extend(
+                    failures
+                        .retry
+                        .iter()
+                        .filter_map(|i| pending.get(*i).cloned()),
+                );
                 break;
             }
             done.resent += failures.retry.len();
@@ -148,7 +191,11 @@ where
             tokio::time::sleep(delay).await;
         }
     }
-    lost.into_result(what, done)
+    Outcome {
+        delivered: done,
+        undelivered,
+        lost,
+    }
 }
 
 /// Failures as an adapter reported them, made safe to act on: positions out of the batch or

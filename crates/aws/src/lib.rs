@@ -15,6 +15,10 @@ pub mod memory;
 mod paginate;
 pub mod ports;
 pub mod report;
+#[cfg(feature = "securityhub")]
+pub mod securityhub;
+#[cfg(feature = "sns")]
+pub mod sns;
 pub mod sqs;
 
 pub use error::AwsError;

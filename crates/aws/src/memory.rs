@@ -15,8 +15,8 @@ use ourside_core::Timestamp;
 use crate::error::AwsError;
 use crate::ports::account_operations as op;
 use crate::ports::{
-    AccountReader, BatchFailures, ConfigEvaluation, ConfigReader, EvaluationsSink, FindingsQueue,
-    LambdaReader,
+    AccountReader, AlertsTopic, BatchFailures, ConfigEvaluation, ConfigReader, EvaluationsSink,
+    FindingImport, FindingsHub, FindingsQueue, LambdaReader,
 };
 
 /// How the next call should go wrong.
@@ -604,5 +604,119 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+}
+
+/// Security Hub in memory: findings by id, replaced on re-import as Security Hub does.
+#[derive(Debug, Default)]
+pub struct MemoryHub {
+    pub findings: Mutex<BTreeMap<String, serde_json::Value>>,
+    /// The size of every `BatchImportFindings` call.
+    pub imports: Mutex<Vec<usize>>,
+    /// The number of ids of every lookup.
+    pub lookups: Mutex<Vec<usize>>,
+    /// Faults of `BatchImportFindings`.
+    pub faults: Faults,
+    /// Faults of `GetFindings` (only `Fault::Error` applies).
+    pub lookup_faults: Faults,
+}
+
+impl MemoryHub {
+    pub fn finding(&self, id: &str) -> Option<serde_json::Value> {
+        lock(&self.findings).get(id).cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        lock(&self.findings).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn imports(&self) -> Vec<usize> {
+        lock(&self.imports).clone()
+    }
+}
+
+impl FindingsHub for MemoryHub {
+    async fn existing(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<ourside_core::import::Existing>, AwsError> {
+        lock(&self.lookups).push(ids.len());
+        if let Some(Fault::Error(e)) = self.lookup_faults.next() {
+            return Err(e);
+        }
+        let text = |f: &serde_json::Value, key: &str| {
+            f.get(key).and_then(|v| v.as_str()).map(str::to_string)
+        };
+        let findings = lock(&self.findings);
+        Ok(ids
+            .iter()
+            .filter_map(|id| findings.get(id))
+            .map(|f| ourside_core::import::Existing {
+                id: text(f, "Id").unwrap_or_default(),
+                created_at: text(f, "CreatedAt").unwrap_or_default(),
+                first_observed_at: text(f, "FirstObservedAt"),
+                last_observed_at: text(f, "LastObservedAt"),
+                updated_at: text(f, "UpdatedAt").unwrap_or_default(),
+                evaluated_at: f
+                    .pointer(&format!(
+                        "/ProductFields/{}",
+                        ourside_core::asff::EVALUATED_AT_FIELD.replace('/', "~1")
+                    ))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+            })
+            .collect())
+    }
+
+    async fn import(&self, batch: &[FindingImport]) -> Result<BatchFailures, AwsError> {
+        lock(&self.imports).push(batch.len());
+        if batch.len() > ourside_core::import::MAX_FINDINGS_PER_IMPORT {
+            return Err(AwsError::new(
+                "securityhub:BatchImportFindings",
+                false,
+                "more than 100 findings",
+            ));
+        }
+        let failed = apply(&self.faults, batch.len())?;
+        let mut findings = lock(&self.findings);
+        for (i, f) in batch.iter().enumerate() {
+            if failed.retry.contains(&i) || failed.refused.iter().any(|(r, _)| *r == i) {
+                continue;
+            }
+            let value = serde_json::from_str(&f.json).map_err(|e| {
+                AwsError::new("securityhub:BatchImportFindings", false, e.to_string())
+            })?;
+            findings.insert(f.id.clone(), value);
+        }
+        Ok(failed)
+    }
+}
+
+/// The alert topic in memory.
+#[derive(Debug, Default)]
+pub struct MemoryTopic {
+    pub published: Mutex<Vec<ourside_core::alert::Alert>>,
+    /// Faults of `Publish` (only `Fault::Error` applies).
+    pub faults: Faults,
+}
+
+impl MemoryTopic {
+    pub fn published(&self) -> Vec<ourside_core::alert::Alert> {
+        lock(&self.published).clone()
+    }
+}
+
+impl AlertsTopic for MemoryTopic {
+    async fn publish(&self, alert: &ourside_core::alert::Alert) -> Result<String, AwsError> {
+        if let Some(Fault::Error(e)) = self.faults.next() {
+            return Err(e);
+        }
+        let mut published = lock(&self.published);
+        published.push(alert.clone());
+        Ok(format!("memory-{}", published.len()))
     }
 }

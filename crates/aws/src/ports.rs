@@ -198,3 +198,36 @@ pub trait AccountReader {
         observed_at: Timestamp,
     ) -> impl Future<Output = Result<Vec<String>, AwsError>>;
 }
+
+/// One finding for `BatchImportFindings`: its id and its ASFF JSON, exactly as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingImport {
+    pub id: String,
+    pub json: String,
+}
+
+/// Where findings go: Security Hub.
+pub trait FindingsHub {
+    /// What Security Hub holds for these finding ids (at most 20: `GetFindings`' limit of
+    /// values per filter); ids it does not have are absent from the answer.
+    fn existing(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<Vec<ourside_core::import::Existing>, AwsError>>;
+
+    /// One `BatchImportFindings` call (at most 100 findings); says which Security Hub reported
+    /// as failed (`FailedFindings`), and which of those it refused for good.
+    fn import(
+        &self,
+        findings: &[FindingImport],
+    ) -> impl Future<Output = Result<BatchFailures, AwsError>>;
+}
+
+/// Where alerts go: the SNS alert topic.
+pub trait AlertsTopic {
+    /// Publishes one alert; returns SNS's message id.
+    fn publish(
+        &self,
+        alert: &ourside_core::alert::Alert,
+    ) -> impl Future<Output = Result<String, AwsError>>;
+}

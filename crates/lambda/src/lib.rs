@@ -3,6 +3,7 @@
 //! Each function's `main` builds its clients and hands its handler to [`serve`].
 
 pub mod events;
+pub mod sqs;
 
 use std::fmt;
 use std::future::Future;
@@ -187,27 +188,41 @@ where
     Fut: Future<Output = Result<Handled, Failure>>,
 {
     let handler = &handler;
+    serve_json(move |event, run| async move {
+        let handled = handler(event, run).await?;
+        if let Some(why) = &handled.ignored {
+            tracing::info!(
+                control = handled.control,
+                message_type = handled.message_type,
+                "ignored: {why}"
+            );
+        }
+        Ok(serde_json::json!({
+            "control": handled.control,
+            "evaluations": handled.reported.evaluations.items,
+            "records": handled.reported.records.items,
+            "stale": handled.stale,
+        }))
+    })
+    .await
+}
+
+/// Takes events from the Lambda Runtime API until the process is stopped, handing each to
+/// `handler` as JSON text and answering with what it returns.
+pub async fn serve_json<F, Fut, R>(handler: F) -> Result<(), lambda_runtime::Error>
+where
+    F: Fn(String, Run) -> Fut,
+    Fut: Future<Output = Result<R, Failure>>,
+    R: serde::Serialize,
+{
+    let handler = &handler;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<Box<RawValue>>| async move {
             let run = Run::until(event.context.deadline);
-            match handler(event.payload.get().to_string(), run).await {
-                Ok(handled) => {
-                    if let Some(why) = &handled.ignored {
-                        tracing::info!(
-                            control = handled.control,
-                            message_type = handled.message_type,
-                            "ignored: {why}"
-                        );
-                    }
-                    Ok(serde_json::json!({
-                        "control": handled.control,
-                        "evaluations": handled.reported.evaluations.items,
-                        "records": handled.reported.records.items,
-                        "stale": handled.stale,
-                    }))
-                }
-                Err(failure) => Err(LambdaError(failure)),
-            }
+            // Boxed: the handler's future is deep, and the runtime's own types nest it further.
+            Box::pin(handler(event.payload.get().to_string(), run))
+                .await
+                .map_err(LambdaError)
         },
     ))
     .await
