@@ -8,6 +8,12 @@
   (its PutEvaluations accepts TestMode only), so the answer consistent with its state is "no
   evaluations": that is what it now returns, in the service's response shape.
 
+And two rules of Security Hub's BatchImportFindings that moto does not enforce:
+
+- at most 100 findings per call (the whole call is refused beyond that);
+- with the account's default product, each finding's AwsAccountId must be the calling account:
+  any other finding is reported in FailedFindings (the rest are imported).
+
 Everything else is moto as published.
 """
 
@@ -18,6 +24,8 @@ import json
 
 from moto.config.models import ConfigBackend
 from moto.config.responses import ConfigResponse
+from moto.securityhub.exceptions import InvalidInputException
+from moto.securityhub.models import SecurityHubBackend
 from moto.server import main
 
 TIME_FIELDS = ("configurationItemCaptureTime", "resourceCreationTime")
@@ -61,6 +69,33 @@ def _get_compliance_details_by_config_rule(self):
 
 
 ConfigResponse.get_compliance_details_by_config_rule = _get_compliance_details_by_config_rule
+
+def _checked_batch_import_findings(method):
+    def patched(self, findings):
+        if len(findings) > 100:
+            raise InvalidInputException(
+                op="BatchImportFindings",
+                msg=f"{len(findings)} findings: at most 100 per call",
+            )
+        own = [f for f in findings if f.get("AwsAccountId") == self.account_id]
+        failed = [
+            {
+                "Id": f.get("Id", ""),
+                "ErrorCode": "AccessDeniedException",
+                "ErrorMessage": f"AwsAccountId {f.get('AwsAccountId')} is not the calling account",
+            }
+            for f in findings
+            if f.get("AwsAccountId") != self.account_id
+        ]
+        failed_count, success_count, more_failed = method(self, own)
+        return failed_count + len(failed), success_count, failed + more_failed
+
+    return patched
+
+
+SecurityHubBackend.batch_import_findings = _checked_batch_import_findings(
+    SecurityHubBackend.batch_import_findings
+)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

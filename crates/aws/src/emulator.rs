@@ -1,5 +1,5 @@
-//! The local AWS emulator, for tests here and in the functions (std only, so it costs the
-//! functions nothing): moto's server mode, from the virtual environment
+//! The local AWS emulator, for tests here and in the functions (unused by the functions'
+//! code, so linked into none of them): moto's server mode, from the virtual environment
 //! `scripts/test` installs, on a free loopback port, stopped when dropped. Nothing here reaches
 //! beyond 127.0.0.1. moto runs through `tests/emulator/moto_server.py`, which sends item
 //! timestamps in AWS's wire format.
@@ -463,4 +463,32 @@ mod tests {
         );
         assert_eq!(announced_port("Press CTRL+C to quit"), None);
     }
+}
+
+/// Every message on a queue, as (message id, body): received with a long visibility timeout, so
+/// none twice, until two receives in a row come back empty.
+pub async fn receive_all(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<(String, String)> {
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    let mut messages = Vec::new();
+    let mut empty_receives = 0;
+    while empty_receives < 2 {
+        let output = sqs
+            .receive_message()
+            .queue_url(queue_url)
+            .max_number_of_messages(10)
+            .visibility_timeout(900)
+            .send()
+            .await
+            .expect("the emulator's queue answers");
+        if output.messages().is_empty() {
+            empty_receives += 1;
+        }
+        for message in output.messages() {
+            messages.push((
+                message.message_id().unwrap_or_default().to_string(),
+                message.body().unwrap_or_default().to_string(),
+            ));
+        }
+    }
+    messages
 }

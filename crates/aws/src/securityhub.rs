@@ -112,7 +112,8 @@ impl FindingsHub for SecurityHubApi {
                 *request.body_mut() = SdkBody::from(body.clone());
                 request.headers_mut().insert("content-length", length);
             })
-            .send()
+            .send();
+        let output = Box::pin(output)
             .await
             .map_err(|e| AwsError::from_sdk(OP, e))?;
         let mut failures = BatchFailures::default();

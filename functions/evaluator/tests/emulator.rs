@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use aws_config::SdkConfig;
 use ourside_aws::config::ConfigApi;
-use ourside_aws::emulator::{Moto, ACCOUNT_ID, REGION};
+use ourside_aws::emulator::{receive_all, Moto, ACCOUNT_ID, REGION};
 use ourside_aws::lambda::LambdaApi;
 use ourside_aws::sqs::SqsQueue;
 use ourside_core::record::{FindingRecord, Origin};
@@ -63,31 +63,13 @@ impl Emulated {
         handle(event, &services, run()).await
     }
 
-    /// Every record on the queue (received with a long visibility timeout, so none twice).
+    /// Every record on the queue.
     async fn records(&self) -> Vec<FindingRecord> {
-        let sqs = aws_sdk_sqs::Client::new(&self.sdk);
-        let mut records = Vec::new();
-        let mut empty_receives = 0;
-        while empty_receives < 2 {
-            let output = sqs
-                .receive_message()
-                .queue_url(&self.queue_url)
-                .max_number_of_messages(10)
-                .visibility_timeout(900)
-                .send()
-                .await
-                .unwrap();
-            let messages = output.messages();
-            if messages.is_empty() {
-                empty_receives += 1;
-                continue;
-            }
-            for message in messages {
-                let body = message.body().unwrap();
-                records.push(serde_json::from_str(body).expect("a finding record"));
-            }
-        }
-        records
+        receive_all(&self.sdk, &self.queue_url)
+            .await
+            .into_iter()
+            .map(|(_, body)| serde_json::from_str(&body).expect("a finding record"))
+            .collect()
     }
 }
 
