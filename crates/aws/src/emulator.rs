@@ -492,3 +492,64 @@ pub async fn receive_all(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<(S
     }
     messages
 }
+
+/// What a `bootstrap` did behind the Runtime API: its answers and its output.
+#[derive(Debug)]
+pub struct Bootstrapped {
+    pub answers: Vec<(Instant, Answer)>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs a function's binary the way Lambda runs a `bootstrap`: behind a [`RuntimeApi`] serving
+/// `events`, with only Lambda's variables and `env` set, until it has answered every event (or
+/// `limit` passes); then stops it.
+pub fn run_bootstrap(
+    binary: &str,
+    env: &[(&str, &str)],
+    events: Vec<String>,
+    limit: Duration,
+) -> std::io::Result<Bootstrapped> {
+    let count = events.len();
+    let runtime = RuntimeApi::start(events)?;
+    let mut command = Command::new(binary);
+    command
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "ourside")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_REGION", REGION)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut function = command.spawn()?;
+    let started = Instant::now();
+    // A binary that exits at start-up answers nothing: stop waiting for it then.
+    let answers = loop {
+        let answers = runtime.answers(count, Duration::from_millis(200));
+        let exited = function.try_wait()?.is_some();
+        if answers.len() == count || exited || started.elapsed() > limit {
+            break answers;
+        }
+    };
+    let _ = function.kill();
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut out) = function.stdout.take() {
+        out.read_to_string(&mut stdout)?;
+    }
+    if let Some(mut err) = function.stderr.take() {
+        err.read_to_string(&mut stderr)?;
+    }
+    let _ = function.wait();
+    Ok(Bootstrapped {
+        answers,
+        stdout,
+        stderr,
+    })
+}

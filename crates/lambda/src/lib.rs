@@ -20,6 +20,24 @@ use ourside_core::rule::InvocationError;
 use ourside_core::Timestamp;
 use serde_json::value::RawValue;
 
+/// Why a function cannot start (a missing or bad setting), printed as it reads: `main` returns
+/// it and the process exits with it, which Lambda reports as an init error.
+pub struct StartupError(pub String);
+
+impl fmt::Debug for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartupError {}
+
 /// The IAM actions a function takes running `control`: its own (`base`) and those of the
 /// control's needs, sorted.
 pub fn permissions(base: &[&'static str], control: &ourside_core::Control) -> Vec<&'static str> {

@@ -1,0 +1,75 @@
+//! The alerter binary run the way Lambda runs a `bootstrap`: behind the Lambda Runtime API,
+//! configured only by environment variables, talking to the emulator.
+
+use std::time::Duration;
+
+use ourside_aws::emulator::{run_bootstrap, Moto, ACCOUNT_ID, REGION};
+use ourside_lambda::events::{sqs_event, ComplianceChange, Rule};
+use serde_json::{json, Value};
+
+fn change() -> String {
+    ComplianceChange {
+        rule: Rule {
+            name: "ourside-S3-2",
+            account_id: ACCOUNT_ID,
+            region: REGION,
+        },
+        resource_type: "AWS::S3::Bucket",
+        resource_id: "acme-logs",
+        old: Some("COMPLIANT"),
+        new: "NON_COMPLIANT",
+        annotation: "ACL grants READ to AllUsers",
+        at: "2026-06-01T10:00:00.000Z",
+    }
+    .event()
+}
+
+#[tokio::test]
+async fn the_binary_publishes_and_acknowledges() {
+    let moto = Moto::start().expect("the emulator starts");
+    let topic_arn = aws_sdk_sns::Client::new(&moto.settings().sdk_config())
+        .create_topic()
+        .name("ourside-alerts")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_string();
+    let endpoint = moto.endpoint();
+    let ran = run_bootstrap(
+        env!("CARGO_BIN_EXE_ourside-alerter"),
+        &[
+            ("AWS_ENDPOINT_URL", &endpoint),
+            ("ALERT_TOPIC_ARN", &topic_arn),
+            ("MIN_ALERT_SEVERITY", "HIGH"),
+        ],
+        vec![sqs_event(&[("m1".into(), change())])],
+        Duration::from_secs(60),
+    )
+    .unwrap();
+    assert_eq!(ran.answers.len(), 1, "{ran:?}");
+    let body: Value = serde_json::from_str(ran.answers[0].1.outcome.as_ref().unwrap()).unwrap();
+    assert_eq!(body, json!({"batchItemFailures": []}));
+    assert!(ran.stdout.contains("\"alert published\""), "{}", ran.stdout);
+}
+
+#[test]
+fn a_bad_setting_stops_the_binary_with_its_name() {
+    let ran = run_bootstrap(
+        env!("CARGO_BIN_EXE_ourside-alerter"),
+        &[
+            (
+                "ALERT_TOPIC_ARN",
+                "arn:aws:sns:eu-west-1:123456789012:ourside-alerts",
+            ),
+            ("MIN_ALERT_SEVERITY", "urgent"),
+        ],
+        vec![sqs_event(&[])],
+        Duration::from_secs(20),
+    )
+    .unwrap();
+    assert!(ran.answers.is_empty());
+    let output = format!("{}{}", ran.stdout, ran.stderr);
+    assert!(output.contains("MIN_ALERT_SEVERITY=\"urgent\""), "{output}");
+}
