@@ -486,7 +486,7 @@ fn digest(changes: &[Change]) -> Alert {
         })
         .filter(|(_, n)| *n > 0)
         .collect();
-    by_severity.sort_by(|a, b| b.0.cmp(&a.0));
+    by_severity.sort_by_key(|(severity, _)| std::cmp::Reverse(*severity));
     let mut worst = failing.clone();
     worst.sort_by(|a, b| {
         b.control
