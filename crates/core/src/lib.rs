@@ -5,6 +5,7 @@
 pub mod asff;
 pub mod control;
 pub mod controls;
+pub mod details;
 pub mod document;
 pub mod engine;
 pub mod event;

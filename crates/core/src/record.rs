@@ -110,6 +110,7 @@ impl FindingRecord {
             region: Some(self.region.clone()).filter(|r| !r.is_empty()),
             capture_time: Some(self.observed_at),
             tags: self.tags.clone(),
+            details: None,
         };
         let verdict = Verdict {
             compliance: self.compliance,
@@ -134,6 +135,7 @@ mod tests {
             region: Some("eu-west-1".into()),
             capture_time: None,
             tags: BTreeMap::from([("team".to_string(), "sre".to_string())]),
+            details: None,
         };
         let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
         let record = FindingRecord::new(
