@@ -432,3 +432,63 @@ fn verdicts_match_what_the_sources_expect() {
         failures.join("\n")
     );
 }
+
+/// The types whose findings carry `Resources[].Details`.
+const DETAILED: &[ResourceType] = &[
+    ResourceType::CloudTrailTrail,
+    ResourceType::Ec2Instance,
+    ResourceType::Ec2SecurityGroup,
+    ResourceType::Ec2Volume,
+    ResourceType::IamRole,
+    ResourceType::IamUser,
+    ResourceType::KmsKey,
+    ResourceType::LambdaFunction,
+    ResourceType::RdsDbInstance,
+    ResourceType::S3Bucket,
+];
+
+/// Items that record nothing details could use: (file, why).
+const WITHOUT_DETAILS: &[(&str, &str)] = &[
+    (
+        "events/awsdocs-example-change-triggered-ec2.json",
+        "a placeholder configuration, {\"foo\":\"bar\"}",
+    ),
+    (
+        "events/powertools-ts-item-change-notification-ec2.json",
+        "a placeholder configuration, {\"<foo>\":\"<bar>\"}",
+    ),
+];
+
+#[test]
+fn findings_about_existing_resources_carry_details() {
+    let root = ourside_tests::shared_dir().join("corpus");
+    let mut missing = Vec::new();
+    let mut detailed = 0;
+    for path in corpus_files(&root) {
+        let relative = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        for r in scan_file(&root, &relative).records {
+            // Deleted resources are judged NOT_APPLICABLE and described by identity only.
+            if !DETAILED.contains(&r.subject.resource_type) || r.verdict.compliance == NA {
+                continue;
+            }
+            if r.subject.details.is_some() {
+                detailed += 1;
+            } else if !WITHOUT_DETAILS.iter().any(|(f, _)| *f == relative) {
+                missing.push(format!(
+                    "{relative}: {} {}",
+                    r.control.id, r.subject.resource_id
+                ));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "findings without details:\n{}",
+        missing.join("\n")
+    );
+    assert!(detailed > 100, "only {detailed} findings with details");
+}

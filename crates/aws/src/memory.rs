@@ -521,6 +521,7 @@ mod tests {
             region: Some("eu-west-1".into()),
             capture_time: None,
             tags: Default::default(),
+            details: None,
         };
         ourside_core::record::FindingRecord::new(
             ourside_core::registry::find("S3.2").unwrap(),

@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::control::Control;
+pub use crate::details::ResourceDetails;
 use crate::frameworks::{security_hub_control, FSBP_STANDARDS_ID, NIST_STANDARDS_ID};
 use crate::item::ConfigurationItem;
 use crate::resource::ResourceType;
@@ -34,6 +35,8 @@ pub struct Subject {
     pub region: Option<String>,
     pub capture_time: Option<Timestamp>,
     pub tags: BTreeMap<String, String>,
+    /// `Resources[].Details`, where Security Hub models the type (see [`crate::details`]).
+    pub details: Option<ResourceDetails>,
 }
 
 impl Subject {
@@ -46,6 +49,7 @@ impl Subject {
             region: item.region.clone(),
             capture_time: item.capture_time,
             tags: item.tags.clone(),
+            details: crate::details::of(item),
         }
     }
 }
@@ -135,12 +139,6 @@ pub struct Resource {
     pub tags: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<ResourceDetails>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ResourceDetails {
-    pub other: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -300,15 +298,18 @@ pub fn finding(
     );
 
     let asff_type = subject.resource_type.asff_type();
-    let details = (asff_type == "Other").then(|| ResourceDetails {
-        other: BTreeMap::from([
-            (
-                "ConfigResourceType".to_string(),
-                subject.resource_type.config_name().to_string(),
-            ),
-            ("ResourceId".to_string(), subject.resource_id.clone()),
-        ]),
-    });
+    let details = (asff_type == "Other")
+        .then(|| ResourceDetails {
+            other: BTreeMap::from([
+                (
+                    "ConfigResourceType".to_string(),
+                    subject.resource_type.config_name().to_string(),
+                ),
+                ("ResourceId".to_string(), subject.resource_id.clone()),
+            ]),
+            ..ResourceDetails::default()
+        })
+        .or_else(|| subject.details.clone());
     let observed = subject.capture_time.map(Timestamp::to_rfc3339);
     // The item's capture time is when the state was first seen: stable across re-runs, unlike
     // the evaluation time (never later than it, so UpdatedAt >= CreatedAt).
@@ -384,6 +385,7 @@ mod tests {
             region: Some(region.into()),
             capture_time: Timestamp::parse("2026-03-02T09:14:21.118Z"),
             tags: BTreeMap::new(),
+            details: None,
         }
     }
 
@@ -480,5 +482,98 @@ mod tests {
         .unwrap();
         assert_eq!(f.region, "us-east-1");
         assert_eq!(partition("cn-north-1"), "aws-cn");
+    }
+
+    fn details_of(item: &str, control_id: &str) -> serde_json::Value {
+        let item = ConfigurationItem::parse(item).unwrap();
+        let control = registry::find(control_id).unwrap();
+        let verdict = Verdict::non_compliant("bad");
+        let f = finding(control, &Subject::of(&item), &verdict, &producer()).unwrap();
+        serde_json::to_value(&f.resources[0].details).unwrap()
+    }
+
+    /// `corpus/invoking/in4it-s3-vpc-traffic-only-compliant.json`, without its ACL, policy and
+    /// the sections details do not read.
+    const S3_BUCKET: &str = r#"{
+        "configuration": {"name": "testbucket-compliant",
+            "owner": {"displayName": null, "id": "c9f828b919b0428bec9e28c0e2cc4e18c41b9b12e6e2d4551840e545a5a19d48"},
+            "creationDate": "2019-08-07T10:05:34.000Z"},
+        "supplementaryConfiguration": {
+            "BucketLoggingConfiguration": {"destinationBucketName": null, "logFilePrefix": null},
+            "BucketVersioningConfiguration": {"status": "Enabled", "isMfaDeleteEnabled": false},
+            "IsRequesterPaysEnabled": false,
+            "PublicAccessBlockConfiguration": {"blockPublicAcls": true, "ignorePublicAcls": true,
+                "blockPublicPolicy": true, "restrictPublicBuckets": true},
+            "ServerSideEncryptionConfiguration": {"rules": [{"applyServerSideEncryptionByDefault":
+                {"sseAlgorithm": "aws:kms", "kmsMasterKeyID": "arn:aws:kms:eu-west-1:123456543:key/123456789-1234-4553345-asdf3-1"},
+                "bucketKeyEnabled": false}]}},
+        "tags": {}, "configurationItemVersion": "1.3", "configurationItemCaptureTime": "2021-01-26T21:18:36.790Z",
+        "configurationStateId": 1611695916790, "awsAccountId": "326534185162", "configurationItemStatus": "OK",
+        "resourceType": "AWS::S3::Bucket", "resourceId": "testbucket-compliant", "resourceName": "testbucket-compliant",
+        "ARN": "arn:aws:s3:::testbucket-compliant", "awsRegion": "eu-west-1", "availabilityZone": "Regional",
+        "configurationStateMd5Hash": "", "resourceCreationTime": "2019-08-07T10:05:34.000Z"}"#;
+
+    #[test]
+    fn s3_bucket_details() {
+        assert_eq!(
+            details_of(S3_BUCKET, "S3.2"),
+            serde_json::json!({"AwsS3Bucket": {
+                "Name": "testbucket-compliant",
+                "OwnerId": "c9f828b919b0428bec9e28c0e2cc4e18c41b9b12e6e2d4551840e545a5a19d48",
+                "OwnerAccountId": "326534185162",
+                "CreatedAt": "2019-08-07T10:05:34.000Z",
+                "ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {
+                    "SSEAlgorithm": "aws:kms",
+                    "KMSMasterKeyID": "arn:aws:kms:eu-west-1:123456543:key/123456789-1234-4553345-asdf3-1"
+                }}]},
+                "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "BlockPublicPolicy": true,
+                    "IgnorePublicAcls": true, "RestrictPublicBuckets": true},
+                "BucketVersioningConfiguration": {"Status": "Enabled"}
+            }})
+        );
+    }
+
+    /// `corpus/items/rdk-AWS_EC2_SecurityGroup.json` (API key flavour, legacy `ipRanges`).
+    const SECURITY_GROUP: &str = r#"{
+        "version": "1.2", "accountId": "264683526309", "configurationItemCaptureTime": "2016-06-09T08:59:59.139Z",
+        "configurationItemStatus": "OK", "configurationStateId": "58", "configurationItemMD5Hash": "d5256a780a70ecb28fbd02b10c2a1662",
+        "arn": "arn:aws:ec2:us-east-1:264683526309:security-group/sg-1d56fc66", "resourceType": "AWS::EC2::SecurityGroup",
+        "resourceId": "sg-1d56fc66", "awsRegion": "us-east-1", "availabilityZone": "Not Applicable", "tags": {},
+        "relatedEvents": [],
+        "relationships": [{"resourceType": "AWS::EC2::VPC", "resourceId": "vpc-0990dc6d", "relationshipName": "Is contained in Vpc"}],
+        "configuration": {"ownerId": "264683526309", "groupName": "launch-wizard-7", "groupId": "sg-1d56fc66",
+            "description": "launch-wizard-7 created 2016-05-26T14:26:12.992-07:00",
+            "ipPermissions": [{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "userIdGroupPairs": [],
+                "ipRanges": ["0.0.0.0/0"], "prefixListIds": []}],
+            "ipPermissionsEgress": [{"ipProtocol": "-1", "userIdGroupPairs": [], "ipRanges": ["0.0.0.0/0"], "prefixListIds": []}],
+            "vpcId": "vpc-0990dc6d", "tags": []},
+        "supplementaryConfiguration": {}}"#;
+
+    #[test]
+    fn security_group_details() {
+        assert_eq!(
+            details_of(SECURITY_GROUP, "EC2.13"),
+            serde_json::json!({"AwsEc2SecurityGroup": {
+                "GroupName": "launch-wizard-7",
+                "GroupId": "sg-1d56fc66",
+                "OwnerId": "264683526309",
+                "VpcId": "vpc-0990dc6d",
+                "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+                "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+            }})
+        );
+    }
+
+    #[test]
+    fn deleted_resources_and_other_types_keep_their_details() {
+        let deleted = S3_BUCKET.replace(r#""OK""#, r#""ResourceDeleted""#);
+        assert_eq!(details_of(&deleted, "S3.2"), serde_json::Value::Null);
+        let log_group = r#"{"resourceType":"AWS::Logs::LogGroup","resourceId":"/app","awsAccountId":"111122223333",
+            "awsRegion":"eu-west-1","configuration":{"logGroupName":"/app"}}"#;
+        assert_eq!(
+            details_of(log_group, "CloudWatch.16"),
+            serde_json::json!({"Other": {"ConfigResourceType": "AWS::Logs::LogGroup", "ResourceId": "/app"}})
+        );
     }
 }

@@ -449,23 +449,26 @@ impl<'de> Visitor<'de> for DocumentVisitor {
     }
 }
 
+/// The JSON text of a policy document that may be URL-encoded, as IAM returns documents.
+pub(crate) fn document_json(text: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('%') || (!trimmed.starts_with(['{', '[', '"']) && trimmed.contains('%'))
+    {
+        percent_encoding::percent_decode_str(trimmed)
+            .decode_utf8()
+            .map_err(|_| "URL-encoded policy document does not decode to UTF-8".to_string())
+    } else {
+        Ok(trimmed.into())
+    }
+}
+
 fn decode_document_text(text: &str) -> Result<PolicyDocument, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() || trimmed == "null" {
         return Ok(PolicyDocument::default());
     }
-    let decoded;
-    let json = if trimmed.starts_with('%')
-        || (!trimmed.starts_with(['{', '[', '"']) && trimmed.contains('%'))
-    {
-        decoded = percent_encoding::percent_decode_str(trimmed)
-            .decode_utf8()
-            .map_err(|_| "URL-encoded policy document does not decode to UTF-8".to_string())?;
-        decoded.as_ref()
-    } else {
-        trimmed
-    };
-    parse_str::<PolicyDocument>(json).map_err(|e| {
+    let json = document_json(trimmed)?;
+    parse_str::<PolicyDocument>(&json).map_err(|e| {
         if e.path.is_empty() {
             format!("policy document is not valid JSON: {}", e.message)
         } else {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::asff::Subject;
+use crate::asff::{ResourceDetails, Subject};
 use crate::control::Control;
 use crate::registry;
 use crate::resource::ResourceType;
@@ -40,6 +40,10 @@ pub struct FindingRecord {
     pub region: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// The finding's `Resources[].Details`, read from the item by the evaluator: the publisher
+    /// has no item. Absent from records written before details existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<ResourceDetails>,
     /// When the state judged was observed: the item's capture time, or the periodic run's time.
     pub observed_at: Timestamp,
     pub evaluated_at: Timestamp,
@@ -72,6 +76,7 @@ impl FindingRecord {
             account_id: subject.account_id.clone().unwrap_or_default(),
             region: subject.region.clone().unwrap_or_default(),
             tags: subject.tags.clone(),
+            details: subject.details.clone(),
             observed_at,
             evaluated_at,
             origin,
@@ -110,6 +115,7 @@ impl FindingRecord {
             region: Some(self.region.clone()).filter(|r| !r.is_empty()),
             capture_time: Some(self.observed_at),
             tags: self.tags.clone(),
+            details: self.details.clone(),
         };
         let verdict = Verdict {
             compliance: self.compliance,
@@ -134,6 +140,7 @@ mod tests {
             region: Some("eu-west-1".into()),
             capture_time: None,
             tags: BTreeMap::from([("team".to_string(), "sre".to_string())]),
+            details: None,
         };
         let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
         let record = FindingRecord::new(
@@ -161,5 +168,35 @@ mod tests {
             (c.id, s.resource_id.as_str(), v.compliance),
             ("S3.2", "acme-logs", Compliance::NonCompliant)
         );
+    }
+
+    #[test]
+    fn details_travel_with_the_record_and_old_records_still_parse() {
+        let item = crate::item::ConfigurationItem::parse(
+            r#"{"resourceType":"AWS::EC2::Volume","resourceId":"vol-1","awsAccountId":"111122223333",
+                "awsRegion":"eu-west-1","configuration":{"volumeId":"vol-1","encrypted":false,"size":8}}"#,
+        )
+        .unwrap();
+        let subject = Subject::of(&item);
+        assert!(subject.details.is_some());
+        let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
+        let verdict = Verdict::non_compliant("not encrypted");
+        let control = registry::find("EC2.3").unwrap();
+        let record = FindingRecord::new(control, &subject, &verdict, at, at, Origin::Change);
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(
+            json.contains(
+                r#""details":{"AwsEc2Volume":{"VolumeId":"vol-1","Size":8,"Encrypted":false}}"#
+            ),
+            "{json}"
+        );
+        let back: FindingRecord = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.parts().unwrap().1.details, subject.details);
+
+        let without: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut old = without.as_object().unwrap().clone();
+        old.remove("details");
+        let old: FindingRecord = serde_json::from_value(old.into()).unwrap();
+        assert_eq!(old.parts().unwrap().1.details, None);
     }
 }

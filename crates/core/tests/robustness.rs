@@ -37,7 +37,8 @@ fn deep_nesting_is_an_error_not_a_crash() {
     read_and_evaluate(&deep_configuration, &evaluator);
 }
 
-/// Reads and evaluates whatever survives; the results do not matter, only that nothing panics.
+/// Reads, evaluates and describes (finding details) whatever survives; the results do not
+/// matter, only that nothing panics.
 fn read_and_evaluate(text: &str, evaluator: &Evaluator) {
     let Ok(entries) = document::read(text, &Hints::default()) else {
         return;
@@ -47,6 +48,7 @@ fn read_and_evaluate(text: &str, evaluator: &Evaluator) {
             item, left_scope, ..
         } = entry.content
         {
+            ourside_core::asff::Subject::of(&item);
             for evaluation in evaluator.evaluate(&item, left_scope) {
                 if let Ok(verdict) = evaluation.outcome {
                     assert!(!verdict.annotation.is_empty() && verdict.annotation.len() <= 256);

@@ -346,6 +346,7 @@ async fn stale<C: ConfigReader>(
                 region: Some(region.to_string()),
                 capture_time: Some(observed_at),
                 tags: Default::default(),
+                details: None,
             };
             let verdict = Verdict::not_applicable(format!(
                 "not found by the periodic run of {}: the resource no longer exists or is out of the control's scope",

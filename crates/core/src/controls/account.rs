@@ -33,6 +33,7 @@ pub(crate) fn resource_subject(
         region: Some(state.region.clone()),
         capture_time: Some(state.observed_at),
         tags: BTreeMap::new(),
+        details: None,
     }
 }
 
