@@ -341,6 +341,7 @@ fn change_finding_id(change: &Change) -> String {
         region: Some(change.region.clone()),
         capture_time: None,
         tags: BTreeMap::new(),
+        details: None,
     };
     finding_id(&change.account, &change.region, change.control.id, &subject)
 }

@@ -264,6 +264,7 @@ mod tests {
             region: Some("eu-west-1".into()),
             capture_time: None,
             tags: BTreeMap::new(),
+            details: None,
         };
         FindingRecord::new(
             registry::find("S3.2").unwrap(),

@@ -22,6 +22,7 @@ fn the_binary_answers_with_the_messages_that_did_not_land() {
         region: Some(REGION.into()),
         capture_time: None,
         tags: BTreeMap::new(),
+        details: None,
     };
     let at = Timestamp::parse("2026-05-01T00:00:00Z").unwrap();
     let record = FindingRecord::new(

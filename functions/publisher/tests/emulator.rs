@@ -119,6 +119,7 @@ fn record(
         region: Some(REGION.into()),
         capture_time: None,
         tags: BTreeMap::from([("team".to_string(), "payments".to_string())]),
+        details: None,
     };
     let at = Timestamp::parse(observed).unwrap();
     FindingRecord::new(

@@ -36,6 +36,7 @@ fn record(bucket: &str, verdict: Verdict, observed: &str) -> FindingRecord {
         region: Some(REGION.into()),
         capture_time: None,
         tags: BTreeMap::new(),
+        details: None,
     };
     let at = Timestamp::parse(observed).unwrap();
     FindingRecord::new(
