@@ -465,6 +465,19 @@ mod tests {
     }
 }
 
+/// Creates a queue in the emulator and returns its URL.
+pub async fn create_queue(sdk: &aws_config::SdkConfig, name: &str) -> String {
+    aws_sdk_sqs::Client::new(sdk)
+        .create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .expect("the emulator creates the queue")
+        .queue_url()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Every message on a queue, as (message id, body): received with a long visibility timeout, so
 /// none twice, until two receives in a row come back empty.
 pub async fn receive_all(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<(String, String)> {

@@ -91,16 +91,7 @@ async fn subscribed_queue(
     name: &str,
     filter_policy: Option<&str>,
 ) -> String {
-    let sqs = aws_sdk_sqs::Client::new(sdk);
-    let url = sqs
-        .create_queue()
-        .queue_name(name)
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_string();
+    let url = ourside_aws::emulator::create_queue(sdk, name).await;
     let arn = format!("arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}");
     let mut subscribe = aws_sdk_sns::Client::new(sdk)
         .subscribe()

@@ -131,3 +131,27 @@ async fn the_environment_sets_the_policy_and_bad_values_are_named() {
         policy_from(|name| (name == env::DIGEST_THRESHOLD).then(|| "-1".to_string())).unwrap_err();
     assert!(err.contains("DIGEST_THRESHOLD"), "{err}");
 }
+
+/// Prints an alert as on-call receives it: `cargo test -p ourside-alerter --test in_memory
+/// sample -- --nocapture`.
+#[tokio::test]
+async fn sample() {
+    let topic = MemoryTopic::default();
+    alert(
+        &topic,
+        &[change(
+            "ourside-S3-2",
+            "acme-logs",
+            Some("COMPLIANT"),
+            "NON_COMPLIANT",
+        )],
+    )
+    .await;
+    let published = topic.published();
+    let alert = &published[0];
+    assert!(alert.subject.len() <= 100);
+    println!(
+        "Subject: {}\n\n{}\nAttributes: {:?}",
+        alert.subject, alert.text, alert.attributes
+    );
+}

@@ -16,15 +16,7 @@ use support::*;
 async fn the_binary_answers_lambda_and_logs_json_with_the_request_id() {
     let moto = Moto::start().expect("the emulator starts");
     let sdk = moto.settings().sdk_config();
-    let queue_url = aws_sdk_sqs::Client::new(&sdk)
-        .create_queue()
-        .queue_name("ourside-findings")
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_string();
+    let queue_url = ourside_aws::emulator::create_queue(&sdk, "ourside-findings").await;
 
     let mut item = bucket("acme-site", "OK", Some(public_read_policy("acme-site")));
     item["awsAccountId"] = json!(ACCOUNT_ID);

@@ -13,15 +13,7 @@ use serde_json::{json, Value};
 async fn the_binary_judges_the_account_on_a_schedule() {
     let moto = Moto::start().expect("the emulator starts");
     let sdk = moto.settings().sdk_config();
-    let queue_url = aws_sdk_sqs::Client::new(&sdk)
-        .create_queue()
-        .queue_name("ourside-findings")
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_string();
+    let queue_url = ourside_aws::emulator::create_queue(&sdk, "ourside-findings").await;
     let rule = Rule {
         name: "ourside-EC2-7",
         account_id: ACCOUNT_ID,

@@ -39,15 +39,7 @@ impl Emulated {
     async fn start() -> Emulated {
         let moto = Moto::start().expect("the emulator starts");
         let sdk = moto.settings().sdk_config();
-        let queue_url = aws_sdk_sqs::Client::new(&sdk)
-            .create_queue()
-            .queue_name("ourside-findings")
-            .send()
-            .await
-            .unwrap()
-            .queue_url()
-            .unwrap()
-            .to_string();
+        let queue_url = ourside_aws::emulator::create_queue(&sdk, "ourside-findings").await;
         Emulated {
             hub: SecurityHubApi::new(&sdk),
             _moto: moto,
