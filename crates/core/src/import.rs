@@ -36,8 +36,6 @@ pub struct Pending {
     pub json: String,
     pub observed_at: Timestamp,
     pub evaluated_at: Timestamp,
-    /// The record says the resource is gone or out of scope.
-    pub archive: bool,
     /// Every message that carried a record for this finding, the newest and the superseded.
     pub messages: Vec<String>,
 }
@@ -129,7 +127,6 @@ fn pending(message: &Message, producer: &Producer) -> Result<Pending, String> {
         json,
         observed_at: record.observed_at,
         evaluated_at: record.evaluated_at,
-        archive: record.archive,
         messages: vec![message.id.clone()],
     })
 }
@@ -172,7 +169,7 @@ pub enum Fate {
 /// newer than the stored one, and says whether the update should go at all.
 pub fn reconcile(pending: &mut Pending, existing: Option<&Existing>) -> Fate {
     let Some(existing) = existing else {
-        return if pending.archive || pending.finding.record_state == "ARCHIVED" {
+        return if pending.finding.record_state == "ARCHIVED" {
             Fate::NothingToArchive
         } else {
             Fate::Import

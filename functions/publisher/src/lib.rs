@@ -7,7 +7,7 @@
 //! exactly the messages whose findings did not land: SQS redelivers them and, after the redrive
 //! limit, keeps them in the dead-letter queue. Nothing is acknowledged that was not imported.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ourside_aws::deliver::deliver_each;
 use ourside_aws::ports::{FindingImport, FindingsHub};
@@ -74,7 +74,7 @@ pub async fn handle<H: FindingsHub>(
     let mut published = Published::default();
     let ids = collapsed.ids();
     let mut known: BTreeMap<String, Existing> = BTreeMap::new();
-    let mut unread: Vec<&str> = Vec::new();
+    let mut unread: BTreeSet<&str> = BTreeSet::new();
     for chunk in ids.chunks(MAX_IDS_PER_LOOKUP) {
         match hub.existing(chunk).await {
             Ok(found) => known.extend(found.into_iter().map(|e| (e.id.clone(), e))),
@@ -130,9 +130,13 @@ pub async fn handle<H: FindingsHub>(
             "findings not imported; their messages will be redelivered"
         );
     }
+    let messages_of: BTreeMap<&str, &[String]> = to_import
+        .iter()
+        .map(|p| (p.finding.id.as_str(), p.messages.as_slice()))
+        .collect();
     for lost in &outcome.undelivered {
-        if let Some(pending) = to_import.iter().find(|p| p.finding.id == lost.id) {
-            failed.extend(pending.messages.iter().cloned());
+        if let Some(messages) = messages_of.get(lost.id.as_str()) {
+            failed.extend(messages.iter().cloned());
         }
     }
     published.imported = outcome.delivered.items;
