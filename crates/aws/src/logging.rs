@@ -25,6 +25,8 @@ pub fn init() {
 /// The level a `AWS_LAMBDA_LOG_LEVEL` / `RUST_LOG` value names.
 pub fn level_filter(text: &str) -> LevelFilter {
     match text.trim().to_ascii_lowercase().as_str() {
+        // tracing reads an empty level as `error`; unset must mean the default.
+        "" => LevelFilter::INFO,
         "fatal" => LevelFilter::ERROR,
         other => other.parse().unwrap_or(LevelFilter::INFO),
     }
