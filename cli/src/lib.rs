@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod render;
 pub mod scan;
+pub mod template;
 
 /// The bundled example account (`examples/account/*.json`), scanned when no path is given.
 pub mod examples {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use ourside_cli::render::{self, Style};
 use ourside_cli::scan::{self, Input, Options};
-use ourside_cli::{catalog, examples};
+use ourside_cli::{catalog, examples, template};
 use ourside_core::asff::Producer;
 use ourside_core::document::Hints;
 use ourside_core::exemption::DEFAULT_TAG_KEY;
@@ -51,6 +51,18 @@ enum Command {
         /// Control id, e.g. S3.2
         id: String,
     },
+    /// Print the SAM template's AWS Config rules, one per control (or write them into it).
+    Template(TemplateArgs),
+}
+
+#[derive(clap::Args)]
+struct TemplateArgs {
+    /// A control parameter for its rule's InputParameters, as CONTROL:NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "CONTROL:NAME=VALUE")]
+    params: Vec<String>,
+    /// Replace the generated block of this template in place instead of printing it.
+    #[arg(long, value_name = "TEMPLATE")]
+    write: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -130,6 +142,7 @@ fn main() -> ExitCode {
             }
             None => Err(unknown_control(&id)),
         },
+        Command::Template(args) => run_template(args),
     };
     result.unwrap_or_else(|message| {
         eprintln!("ourside: {message}");
@@ -202,6 +215,23 @@ fn parse_params(specs: &[String]) -> Result<BTreeMap<&'static str, RawParams>, S
             .insert(declared.name.to_string(), value.to_string());
     }
     Ok(params)
+}
+
+fn run_template(args: TemplateArgs) -> Result<ExitCode, String> {
+    let params = parse_params(&args.params)?;
+    let block = template::rules(&params);
+    let Some(path) = args.write else {
+        print(&block);
+        return Ok(ExitCode::SUCCESS);
+    };
+    let shown = path.display();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
+    let spliced = template::splice(&text, &block).map_err(|e| format!("{shown}: {e}"))?;
+    if spliced != text {
+        std::fs::write(&path, spliced).map_err(|e| format!("{shown}: {e}"))?;
+        eprintln!("{shown}: rules updated");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {

@@ -6,6 +6,7 @@ pub mod alert;
 pub mod asff;
 pub mod control;
 pub mod controls;
+pub mod deploy;
 pub mod details;
 pub mod document;
 pub mod engine;

@@ -19,7 +19,7 @@ pub use ourside_lambda::{Failure, Run};
 
 /// The IAM actions the function takes (the queue's receive/delete are the event source
 /// mapping's, granted to the same role).
-pub const PERMISSIONS: &[&str] = &["sns:Publish"];
+pub const PERMISSIONS: &[&str] = ourside_core::deploy::Function::Alerter.base_permissions();
 
 const PUBLISH: &str = "sns:Publish";
 

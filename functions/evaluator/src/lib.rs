@@ -29,11 +29,7 @@ pub use ourside_lambda::{Failure, Handled, Run};
 /// The IAM actions the function takes for every rule: reporting verdicts, queueing finding
 /// records, and reading items (oversized notifications, the recorded account-level setting).
 /// A rule's control adds the actions its needs take ([`permissions`]).
-pub const PERMISSIONS: &[&str] = &[
-    "config:PutEvaluations",
-    "config:GetResourceConfigHistory",
-    "sqs:SendMessage",
-];
+pub const PERMISSIONS: &[&str] = ourside_core::deploy::Function::Evaluator.base_permissions();
 
 /// Every IAM action the function takes running `control`, sorted.
 pub fn permissions(control: &Control) -> Vec<&'static str> {

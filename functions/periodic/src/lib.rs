@@ -31,11 +31,7 @@ pub use ourside_lambda::{Failure, Handled, Run};
 /// The IAM actions the function takes for every rule: reporting verdicts, queueing finding
 /// records, and reading which resources the rule judged before. A rule's control adds the
 /// actions its needs take ([`permissions`]).
-pub const PERMISSIONS: &[&str] = &[
-    "config:PutEvaluations",
-    "config:GetComplianceDetailsByConfigRule",
-    "sqs:SendMessage",
-];
+pub const PERMISSIONS: &[&str] = ourside_core::deploy::Function::Periodic.base_permissions();
 
 /// Every IAM action the function takes running `control`, sorted.
 pub fn permissions(control: &Control) -> Vec<&'static str> {

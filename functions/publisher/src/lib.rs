@@ -21,7 +21,7 @@ pub use ourside_lambda::{Failure, Run};
 
 /// The IAM actions the function takes (the queue's receive/delete are the event source
 /// mapping's, granted to the same role).
-pub const PERMISSIONS: &[&str] = &["securityhub:BatchImportFindings", "securityhub:GetFindings"];
+pub const PERMISSIONS: &[&str] = ourside_core::deploy::Function::Publisher.base_permissions();
 
 const IMPORT: &str = "securityhub:BatchImportFindings";
 
