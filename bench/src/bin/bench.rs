@@ -483,36 +483,52 @@ fn today() -> String {
     Timestamp::now().to_string().chars().take(10).collect()
 }
 
+const REPORT: &str = r#"# Benchmarks
+
+Measured by `scripts/bench` on {date}, on {machine}. Every figure below was printed by that run
+(`bench --write BENCHMARKS.md`); none is typed in by hand. Medians over {runs} runs, with the
+minimum and maximum in brackets.
+
+## Method
+
+- Inputs: {events} AWS Config custom-rule events from the seeded generator
+  (`bench/src/generate.rs`, seed {seed}, {mb} MB): security groups, S3 buckets in both key
+  flavours (API flavour with JSON strings several levels deep), IAM policies with URL-encoded
+  versions, EBS volumes, RDS instances, Lambda functions and CloudTrail trails, from about
+  2 KB to about 250 KB (70% under 8 KB, 5% over 40 KB), 5% deleted and 1% oversized notices.
+- Whole path: event bytes → `RuleInvocation::parse` → every change-triggered control that
+  applies → the PutEvaluations body and one serialised finding record per evaluation
+  ({evaluations} evaluations per run), one core, in process.
+- Rule invocations: what a deployment does, one invocation per event and rule: parse the
+  event, run that rule's control, build what goes out.
+- The limit: the same bytes read by serde_json into `IgnoredAny` (the event and its embedded
+  invoking event), which looks at every byte and keeps nothing.
+- Allocations are counted by a counting global allocator; peak RSS is `VmHWM` of a fresh
+  process that evaluates one 13 KB event; CLI start is the wall time of
+  `ourside scan --control EC2.13` on that event, process start to exit, release build.
+- Per-type and per-size parse throughput, each control on a parsed item, ASFF building and
+  the publisher's batching are criterion benches: `cargo bench -p ourside-bench`.
+- The Lambda packages' sizes are printed by the test suite after `sam build`
+  (`scripts/package-sizes`).
+
+## Figures
+
+{table}
+## Reproduce
+
+```sh
+scripts/bench          # builds in release, runs, rewrites this file
+```
+"#;
+
 fn report(options: &Options, events: usize, mb: f64, evaluations: usize, table: &str) -> String {
-    format!(
-        "# Benchmarks\n\n\
-         Measured by `scripts/bench` on {date}, on {machine}. Every figure below was printed by\n\
-         that run (`bench --write BENCHMARKS.md`); none is typed in by hand. Medians over {runs}\n\
-         runs, with the minimum and maximum in brackets.\n\n\
-         ## Method\n\n\
-         - Inputs: {events} AWS Config custom-rule events from the seeded generator\n\
-           (`bench/src/generate.rs`, seed {seed}, {mb:.1} MB): security groups, S3 buckets in both\n\
-           key flavours (API flavour with JSON strings several levels deep), IAM policies with\n\
-           URL-encoded versions, EBS volumes, RDS instances, Lambda functions and CloudTrail trails,\n\
-           from about 2 KB to about 250 KB (70% under 8 KB, 5% over 40 KB), 5% deleted and 1%\n\
-           oversized notices.\n\
-         - Whole path: event bytes → `RuleInvocation::parse` → every change-triggered control\n\
-           that applies → the PutEvaluations body and one serialised finding record per\n\
-           evaluation ({evaluations} evaluations per run), one core, in process.\n\
-         - Rule invocations: what a deployment does, one invocation per event and rule: parse the\n\
-           event, run that rule's control, build what goes out.\n\
-         - The limit: the same bytes read by serde_json into `IgnoredAny` (the event and its\n\
-           embedded invoking event), which looks at every byte and keeps nothing.\n\
-         - Allocations are counted by a counting global allocator; peak RSS is `VmHWM` of a\n\
-           fresh process that evaluates one 13 KB event; CLI start is the wall time of\n\
-           `ourside scan --control EC2.13` on that event, process start to exit, release build.\n\
-         - Per-type and per-size parse throughput, each control on a parsed item, ASFF building\n\
-           and the publisher's batching are criterion benches: `cargo bench -p ourside-bench`.\n\n\
-         ## Figures\n\n{table}\n\
-         ## Reproduce\n\n```sh\nscripts/bench          # builds in release, runs, rewrites this file\n```\n",
-        date = today(),
-        machine = machine(),
-        runs = options.runs,
-        seed = options.seed,
-    )
+    REPORT
+        .replace("{date}", &today())
+        .replace("{machine}", &machine())
+        .replace("{runs}", &options.runs.to_string())
+        .replace("{events}", &events.to_string())
+        .replace("{seed}", &options.seed.to_string())
+        .replace("{mb}", &format!("{mb:.1}"))
+        .replace("{evaluations}", &evaluations.to_string())
+        .replace("{table}", table)
 }
