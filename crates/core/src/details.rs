@@ -796,6 +796,19 @@ fn non_blank(text: Option<String>) -> Option<String> {
 #[derive(Clone, Copy)]
 struct Fields<'a>(Option<&'a Map<String, Value>>);
 
+/// `key` with its first letter capitalised, written into `buffer` (field names are short
+/// ASCII, and this runs for every field a finding's details read: no allocation).
+fn capitalised<'b>(key: &str, buffer: &'b mut [u8; 64]) -> Option<&'b str> {
+    let bytes = key.as_bytes();
+    if bytes.is_empty() || bytes.len() > buffer.len() || !bytes[0].is_ascii_lowercase() {
+        return None;
+    }
+    let out = &mut buffer[..bytes.len()];
+    out.copy_from_slice(bytes);
+    out[0] = out[0].to_ascii_uppercase();
+    std::str::from_utf8(out).ok()
+}
+
 impl<'a> Fields<'a> {
     fn new(value: Option<&'a Value>) -> Self {
         Fields(value.and_then(Value::as_object))
@@ -805,12 +818,8 @@ impl<'a> Fields<'a> {
     /// (the same, capitalised).
     fn get(self, key: &str) -> Option<&'a Value> {
         let map = self.0?;
-        let mut chars = key.chars();
-        let capitalised = chars
-            .next()
-            .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str());
         map.get(key)
-            .or_else(|| capitalised.and_then(|k| map.get(&k)))
+            .or_else(|| map.get(capitalised(key, &mut [0; 64])?))
             .filter(|v| !v.is_null())
     }
 
