@@ -89,38 +89,42 @@ impl Function {
     }
 
     /// The actions Lambda takes with the function's role: its logs and traces, the event
-    /// source mapping's queue reads, the on-failure destination, the encrypted topic's key.
-    pub const fn platform_permissions(self) -> &'static [&'static str] {
-        match self {
-            // The on-failure destination is a queue (sqs:SendMessage, already in the base).
-            Function::Evaluator | Function::Periodic => &[
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-                "xray:PutTelemetryRecords",
-                "xray:PutTraceSegments",
-            ],
-            Function::Publisher => &[
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-                "sqs:DeleteMessage",
-                "sqs:GetQueueAttributes",
-                "sqs:ReceiveMessage",
-                "xray:PutTelemetryRecords",
-                "xray:PutTraceSegments",
-            ],
-            // Publishing to a topic encrypted with a customer managed key takes the key.
-            Function::Alerter => &[
-                "kms:Decrypt",
-                "kms:GenerateDataKey",
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-                "sqs:DeleteMessage",
-                "sqs:GetQueueAttributes",
-                "sqs:ReceiveMessage",
-                "xray:PutTelemetryRecords",
-                "xray:PutTraceSegments",
-            ],
-        }
+    /// source mapping's queue reads, the encrypted topic's key. (The rule functions'
+    /// on-failure destination is a queue: `sqs:SendMessage`, already in their base.)
+    pub fn platform_permissions(self) -> Vec<&'static str> {
+        const LOGS_AND_TRACES: &[&str] = &[
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "xray:PutTelemetryRecords",
+            "xray:PutTraceSegments",
+        ];
+        const QUEUE_CONSUMER: &[&str] = &[
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:ReceiveMessage",
+        ];
+        // Publishing to a topic encrypted with a customer managed key takes the key.
+        const TOPIC_KEY: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey"];
+        let extra: &[&[&str]] = match self {
+            Function::Evaluator | Function::Periodic => &[],
+            Function::Publisher => &[QUEUE_CONSUMER],
+            Function::Alerter => &[QUEUE_CONSUMER, TOPIC_KEY],
+        };
+        let mut actions = LOGS_AND_TRACES.to_vec();
+        actions.extend(extra.iter().flat_map(|list| list.iter().copied()));
+        actions
+    }
+
+    /// Every action the function takes running `control`: its base and what the control's
+    /// needs read, sorted, without repeats.
+    pub fn permissions_for(self, control: &Control) -> Vec<&'static str> {
+        sorted(
+            control
+                .check
+                .permissions()
+                .into_iter()
+                .chain(self.base_permissions().iter().copied()),
+        )
     }
 
     /// The controls whose rules invoke the function.
@@ -133,16 +137,21 @@ impl Function {
 
     /// Every action the function's role must allow, sorted, without repeats.
     pub fn permissions(self) -> Vec<&'static str> {
-        let mut actions: Vec<&'static str> = self
-            .controls()
-            .flat_map(|c| c.check.permissions())
-            .chain(self.base_permissions().iter().copied())
-            .chain(self.platform_permissions().iter().copied())
-            .collect();
-        actions.sort_unstable();
-        actions.dedup();
-        actions
+        // The base too: the publisher and the alerter run no control.
+        sorted(
+            self.controls()
+                .flat_map(|c| c.check.permissions())
+                .chain(self.base_permissions().iter().copied())
+                .chain(self.platform_permissions()),
+        )
     }
+}
+
+fn sorted(actions: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    let mut actions: Vec<&'static str> = actions.collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
 }
 
 /// The function whose rule runs `control`.

@@ -38,16 +38,6 @@ impl fmt::Display for StartupError {
 
 impl std::error::Error for StartupError {}
 
-/// The IAM actions a function takes running `control`: its own (`base`) and those of the
-/// control's needs, sorted.
-pub fn permissions(base: &[&'static str], control: &ourside_core::Control) -> Vec<&'static str> {
-    let mut actions = control.check.permissions();
-    actions.extend(base);
-    actions.sort_unstable();
-    actions.dedup();
-    actions
-}
-
 /// When the invocation runs and how long delivery may keep retrying.
 #[derive(Debug, Clone, Copy)]
 pub struct Run {

@@ -33,7 +33,7 @@ pub const PERMISSIONS: &[&str] = ourside_core::deploy::Function::Evaluator.base_
 
 /// Every IAM action the function takes running `control`, sorted.
 pub fn permissions(control: &Control) -> Vec<&'static str> {
-    ourside_lambda::permissions(PERMISSIONS, control)
+    ourside_core::deploy::Function::Evaluator.permissions_for(control)
 }
 
 /// The AWS services an invocation uses.

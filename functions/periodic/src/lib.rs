@@ -35,7 +35,7 @@ pub const PERMISSIONS: &[&str] = ourside_core::deploy::Function::Periodic.base_p
 
 /// Every IAM action the function takes running `control`, sorted.
 pub fn permissions(control: &Control) -> Vec<&'static str> {
-    ourside_lambda::permissions(PERMISSIONS, control)
+    ourside_core::deploy::Function::Periodic.permissions_for(control)
 }
 
 /// The AWS services an invocation uses.
