@@ -6,10 +6,10 @@
 //!
 //! `cargo run --release -p ourside-aws --example cold_start -- BINARY [STARTS]`
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use ourside_aws::emulator::{RuntimeApi, ACCOUNT_ID, REGION};
+use ourside_aws::emulator::{lambda_command, RuntimeApi, ACCOUNT_ID};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -42,15 +42,7 @@ fn main() {
     for _ in 0..starts {
         let runtime = RuntimeApi::start(vec![ignored.clone()]).expect("runtime API");
         let started = Instant::now();
-        let mut child = Command::new(&binary)
-            .env_clear()
-            .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
-            .env("AWS_LAMBDA_FUNCTION_NAME", "ourside")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_REGION", REGION)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
+        let mut child = lambda_command(&binary, &runtime)
             .env("FINDINGS_QUEUE_URL", "http://127.0.0.1:9/queue")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

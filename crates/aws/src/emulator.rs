@@ -514,6 +514,23 @@ pub struct Bootstrapped {
     pub stderr: String,
 }
 
+/// `binary` started as Lambda starts a function: nothing of this process's environment, the
+/// runtime API's address, the function's name, memory and version, a region and dummy
+/// credentials.
+pub fn lambda_command(binary: impl AsRef<std::ffi::OsStr>, runtime: &RuntimeApi) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "ourside")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_REGION", REGION)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing");
+    command
+}
+
 /// Runs a function's binary the way Lambda runs a `bootstrap`: behind a [`RuntimeApi`] serving
 /// `events`, with only Lambda's variables and `env` set, until it has answered every event (or
 /// `limit` passes); then stops it.
@@ -525,18 +542,8 @@ pub fn run_bootstrap(
 ) -> std::io::Result<Bootstrapped> {
     let count = events.len();
     let runtime = RuntimeApi::start(events)?;
-    let mut command = Command::new(binary);
-    command
-        .env_clear()
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "ourside")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_REGION", REGION)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut command = lambda_command(binary, &runtime);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
     for (name, value) in env {
         command.env(name, value);
     }
