@@ -27,16 +27,6 @@ impl Function {
         Function::Alerter,
     ];
 
-    /// Lower-case name (`evaluator`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            Function::Evaluator => "evaluator",
-            Function::Periodic => "periodic",
-            Function::Publisher => "publisher",
-            Function::Alerter => "alerter",
-        }
-    }
-
     /// The function's resource in the SAM template.
     pub const fn logical_id(self) -> &'static str {
         match self {
