@@ -51,7 +51,14 @@ pub(crate) fn join_path(prefix: &str, path: &str) -> String {
 }
 
 /// Parses `text` as `T`, reporting the JSON path of the first value that does not fit.
+///
+/// Tracking the path costs about as much as the parse itself and matters only on failure, so
+/// the text is parsed plainly first and again, tracking the path, only when that fails.
 pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    if let Ok(value) = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
     de.end().map_err(|e| InputError::new("", e.to_string()))?;
@@ -145,15 +152,12 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EmbeddedVisitor<T> {
             // Not JSON: let the target type decide whether a plain string is acceptable.
             return T::deserialize(text.into_deserializer()).map(Embedded);
         }
-        let mut de = serde_json::Deserializer::from_str(trimmed);
-        let value: Embedded<T> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let inner = path_error(e);
+        parse_str::<Embedded<T>>(trimmed).map_err(|inner| {
             E::custom(format_args!(
                 "{EMBEDDED_MARK}{}{EMBEDDED_SEP}{} (in a JSON document encoded as a string)",
                 inner.path, inner.message
             ))
-        })?;
-        Ok(value)
+        })
     }
 
     fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
