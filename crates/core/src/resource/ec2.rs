@@ -142,6 +142,30 @@ struct RawPrefixList {
 /// A range written as a bare string (legacy `ipRanges`) or an object (`{"cidrIp": …}`).
 struct RawRange(Option<String>);
 
+/// Whether a range object's key names its CIDR (`cidrIp`, `CidrIpv6`, `cidr`, any case), read
+/// without copying the key: a large group has thousands of them.
+struct CidrKey(bool);
+
+impl<'de> Deserialize<'de> for CidrKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = CidrKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<CidrKey, E> {
+                Ok(CidrKey(
+                    ["cidrip", "cidripv6", "cidr"]
+                        .iter()
+                        .any(|name| key.eq_ignore_ascii_case(name)),
+                ))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
 impl<'de> Deserialize<'de> for RawRange {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct RangeVisitor;
@@ -162,9 +186,7 @@ impl<'de> Deserialize<'de> for RawRange {
                 mut map: A,
             ) -> Result<RawRange, A::Error> {
                 let mut cidr = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    let is_cidr =
-                        ["cidrip", "cidripv6", "cidr"].contains(&key.to_ascii_lowercase().as_str());
+                while let Some(CidrKey(is_cidr)) = map.next_key()? {
                     if is_cidr && cidr.is_none() {
                         cidr = map.next_value::<Option<String>>()?;
                     } else {
