@@ -6,6 +6,7 @@
 //! exempted, not in the control's scope) `NOT_AVAILABLE` and `ARCHIVED`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -35,8 +36,9 @@ pub struct Subject {
     pub region: Option<String>,
     pub capture_time: Option<Timestamp>,
     pub tags: BTreeMap<String, String>,
-    /// `Resources[].Details`, where Security Hub models the type (see [`crate::details`]).
-    pub details: Option<ResourceDetails>,
+    /// `Resources[].Details`, where Security Hub models the type (see [`crate::details`]);
+    /// shared, not copied, by every finding record of the item.
+    pub details: Option<Arc<ResourceDetails>>,
 }
 
 impl Subject {
@@ -49,7 +51,7 @@ impl Subject {
             region: item.region.clone(),
             capture_time: item.capture_time,
             tags: item.tags.clone(),
-            details: crate::details::of(item),
+            details: crate::details::of(item).map(Arc::new),
         }
     }
 }
@@ -138,7 +140,7 @@ pub struct Resource {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<ResourceDetails>,
+    pub details: Option<Arc<ResourceDetails>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -299,15 +301,17 @@ pub fn finding(
 
     let asff_type = subject.resource_type.asff_type();
     let details = (asff_type == "Other")
-        .then(|| ResourceDetails {
-            other: BTreeMap::from([
-                (
-                    "ConfigResourceType".to_string(),
-                    subject.resource_type.config_name().to_string(),
-                ),
-                ("ResourceId".to_string(), subject.resource_id.clone()),
-            ]),
-            ..ResourceDetails::default()
+        .then(|| {
+            Arc::new(ResourceDetails {
+                other: BTreeMap::from([
+                    (
+                        "ConfigResourceType".to_string(),
+                        subject.resource_type.config_name().to_string(),
+                    ),
+                    ("ResourceId".to_string(), subject.resource_id.clone()),
+                ]),
+                ..ResourceDetails::default()
+            })
         })
         .or_else(|| subject.details.clone());
     let observed = subject.capture_time.map(Timestamp::to_rfc3339);

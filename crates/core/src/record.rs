@@ -2,6 +2,7 @@
 //! what the publisher turns into a Security Hub finding without calling AWS Config again.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +44,7 @@ pub struct FindingRecord {
     /// The finding's `Resources[].Details`, read from the item by the evaluator: the publisher
     /// has no item. Absent from records written before details existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<ResourceDetails>,
+    pub details: Option<Arc<ResourceDetails>>,
     /// When the state judged was observed: the item's capture time, or the periodic run's time.
     pub observed_at: Timestamp,
     pub evaluated_at: Timestamp,
