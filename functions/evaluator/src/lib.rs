@@ -9,6 +9,7 @@
 //! dropped: whatever cannot be decided or delivered fails the invocation, after everything
 //! else was reported, so Lambda retries it and finally keeps it in the on-failure destination.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use ourside_aws::ports::{ConfigReader, EvaluationsSink, FindingsQueue, LambdaReader};
@@ -72,13 +73,16 @@ where
         ..Handled::default()
     };
     let (items, origin) = match &invocation.event.message {
-        Message::ItemChanged(items) => (items.clone(), Origin::Change),
+        Message::ItemChanged(items) => (Cow::Borrowed(items.as_slice()), Origin::Change),
         Message::Oversized(summary) if invocation.event.event_left_scope => {
             // Out of the rule's scope: the summary says all there is to say.
-            (vec![(**summary).clone()], Origin::Oversized)
+            (
+                Cow::Borrowed(std::slice::from_ref(&**summary)),
+                Origin::Oversized,
+            )
         }
         Message::Oversized(summary) => (
-            vec![oversized_item(summary, services.config).await?],
+            Cow::Owned(vec![oversized_item(summary, services.config).await?]),
             Origin::Oversized,
         ),
         Message::Scheduled { .. } => {
@@ -102,7 +106,7 @@ where
     let mut evaluator = invocation.rule.evaluator(run.now);
     let mut reportables = Vec::with_capacity(items.len());
     let mut problems = Vec::new();
-    for item in &items {
+    for item in items.iter() {
         match judge(item, &invocation, &mut evaluator, services, batch).await {
             Ok(reportable) => reportables.push(reportable),
             Err(problem) => problems.push(problem),
