@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ourside_bench::generate::{self, Kind, Rng};
-use ourside_bench::path::{self, change_controls};
+use ourside_bench::path::{self, change_controls, Deployed};
 use ourside_core::asff::{self, Producer, Subject};
 use ourside_core::import::{self, Message};
 use ourside_core::record::{FindingRecord, Origin};
@@ -82,17 +82,18 @@ fn evaluator_path(c: &mut Criterion) {
     for kind in Kind::ALL {
         let event = event(kind, 13_000);
         group.throughput(Throughput::Bytes(event.len() as u64));
+        let deployed = Deployed::new(now()).expect("a runtime");
         group.bench_with_input(BenchmarkId::new("one-rule", kind.name()), &event, |b, e| {
-            b.iter(|| path::evaluate_event(black_box(e), None, now()).expect("evaluates"))
+            b.iter(|| {
+                let reported = deployed.invoke(black_box(e)).expect("evaluates");
+                deployed.clear();
+                reported
+            })
         });
         group.bench_with_input(
             BenchmarkId::new("every-control", kind.name()),
             &event,
-            |b, e| {
-                b.iter(|| {
-                    path::evaluate_event(black_box(e), Some(&every), now()).expect("evaluates")
-                })
-            },
+            |b, e| b.iter(|| path::evaluate_event(black_box(e), &every, now()).expect("evaluates")),
         );
     }
     group.finish();

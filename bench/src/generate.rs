@@ -611,6 +611,7 @@ mod tests {
     fn items_reach_their_size_and_every_kind_is_judged_without_error() {
         let now = ourside_core::Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
         let every = ourside_core::Evaluator::new(path::change_controls(), now);
+        let deployed = path::Deployed::new(now).unwrap();
         for kind in Kind::ALL {
             for target in [2_000, 60_000] {
                 let mut rng = Rng::new(1);
@@ -619,12 +620,15 @@ mod tests {
                 assert!(size >= target, "{kind:?}: {size} < {target}");
                 assert!(size < target * 3 + 4_000, "{kind:?}: {size} ≫ {target}");
                 let event = change_event(first_control(kind), &item);
-                let judged = path::evaluate_event(&event, Some(&every), now).unwrap();
+                let judged = path::evaluate_event(&event, &every, now).unwrap();
                 assert_eq!(judged.errors, 0, "{kind:?}");
                 assert!(judged.evaluations > 0, "{kind:?}");
                 assert_eq!(judged.records.len(), judged.evaluations);
+                // The handler reports the rule's one evaluation, without a failure.
+                assert_eq!(deployed.invoke(&event), Ok(1), "{kind:?}");
                 let deleted = change_event(first_control(kind), &deleted(item.clone()));
-                assert!(path::evaluate_event(&deleted, Some(&every), now).is_ok());
+                assert!(path::evaluate_event(&deleted, &every, now).is_ok());
+                assert_eq!(deployed.invoke(&deleted), Ok(1), "{kind:?} deleted");
                 let oversized = oversized_event(first_control(kind), &item);
                 assert_eq!(path::parse_items(&oversized).unwrap().len(), 1);
             }

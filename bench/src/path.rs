@@ -2,15 +2,18 @@
 
 use std::borrow::Cow;
 
+use ourside_aws::deliver::Retry;
+use ourside_aws::memory::{MemoryConfig, MemoryLambda, MemoryQueue};
+use ourside_aws::report::{Batch, Reportable};
 use ourside_core::asff::Subject;
 use ourside_core::event::{Message, RuleEvent};
-use ourside_core::record::{FindingRecord, Origin};
+use ourside_core::record::Origin;
 use ourside_core::registry::CONTROLS;
 use ourside_core::rule::RuleInvocation;
 use ourside_core::{ConfigurationItem, Evaluator, InputError, Selected, Timestamp, Trigger};
+use ourside_evaluator::{handle, Run, Services};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
-use serde_json::json;
 
 /// The physical limit on the same bytes: the event and its embedded invoking event read into
 /// `IgnoredAny` (every byte looked at, nothing kept).
@@ -37,15 +40,16 @@ pub fn parse_items(event: &str) -> Result<Vec<ConfigurationItem>, InputError> {
     })
 }
 
-/// What one invocation produced.
+/// What the evaluator's path produced for one event.
 #[derive(Debug, Default)]
 pub struct Judged {
     pub evaluations: usize,
     /// Evaluations that could not be decided (a field that does not fit).
     pub errors: usize,
-    /// The PutEvaluations request body.
-    pub evaluations_body: String,
-    /// One serialised finding record per evaluation.
+    /// What goes to Config and, serialised, to the findings queue: built by the evaluator's
+    /// own code ([`Reportable::new`]).
+    pub reportables: Vec<Reportable>,
+    /// One serialised finding record per evaluation, as the queue adapter sends it.
     pub records: Vec<String>,
 }
 
@@ -58,67 +62,102 @@ pub fn change_controls() -> Vec<Selected> {
         .collect()
 }
 
-/// The evaluator's path for one event: parse it, run the rule's control (or, with `every`,
-/// every change-triggered control, as if each rule had been invoked on an already parsed
-/// event), and build what goes out: the PutEvaluations body and the finding records.
-/// Oversized notices are parsed only (the deployed evaluator fetches the item by API).
-pub fn evaluate_event(
-    event: &str,
-    every: Option<&Evaluator>,
-    now: Timestamp,
-) -> Result<Judged, String> {
+/// The evaluator's path for one event, with every change-triggered control (as if each rule
+/// had been invoked on an already parsed event): parse it, judge each item with `every`, and
+/// build what goes out with the evaluator's own code (what goes to Config, and the finding
+/// records serialised as the queue adapter sends them). Oversized notices are parsed only (the
+/// deployed evaluator fetches the item by API).
+pub fn evaluate_event(event: &str, every: &Evaluator, now: Timestamp) -> Result<Judged, String> {
     let invocation = RuleInvocation::parse(event).map_err(|e| e.to_string())?;
     let items = match &invocation.event.message {
         Message::ItemChanged(items) => items.as_slice(),
         _ => &[],
     };
-    let own;
-    let evaluator = match every {
-        Some(evaluator) => evaluator,
-        None => {
-            own = Evaluator::new(vec![invocation.rule.selected.clone()], now);
-            &own
-        }
+    let batch = Batch {
+        origin: Origin::Change,
+        rule_name: invocation.event.config_rule_name.as_deref(),
+        evaluated_at: now,
     };
     let mut judged = Judged::default();
-    let mut body = Vec::new();
     for item in items {
         let subject = Subject::of(item);
         let observed = item.capture_time.unwrap_or(now);
-        for evaluation in evaluator.evaluate(item, invocation.event.event_left_scope) {
-            let verdict = match evaluation.outcome {
-                Ok(verdict) => verdict,
-                Err(_) => {
-                    judged.errors += 1;
-                    continue;
-                }
+        for evaluation in every.evaluate(item, invocation.event.event_left_scope) {
+            let Ok(verdict) = evaluation.outcome else {
+                judged.errors += 1;
+                continue;
             };
             judged.evaluations += 1;
-            body.push(json!({
-                "ComplianceResourceType": item.resource_type.config_name(),
-                "ComplianceResourceId": item.display_id(),
-                "ComplianceType": verdict.compliance.as_str(),
-                "Annotation": verdict.annotation,
-                "OrderingTimestamp": observed.to_string(),
-            }));
-            let record = FindingRecord::new(
+            let reportable = Reportable::new(
                 evaluation.control,
                 &subject,
                 &verdict,
                 observed,
-                now,
-                Origin::Change,
+                invocation.event.event_left_scope || item.is_gone(),
+                batch,
             );
             judged
                 .records
-                .push(serde_json::to_string(&record).map_err(|e| e.to_string())?);
+                .push(serde_json::to_string(&reportable.record).map_err(|e| e.to_string())?);
+            judged.reportables.push(reportable);
         }
     }
-    judged.evaluations_body = json!({
-        "Evaluations": body,
-        "ResultToken": invocation.result_token,
-        "TestMode": invocation.result_token == "TESTMODE",
-    })
-    .to_string();
     Ok(judged)
+}
+
+/// The deployed evaluator, in process: [`ourside_evaluator::handle`] with the in-memory Config,
+/// Lambda and queue adapters, on a single-threaded runtime. One call is one rule invocation.
+pub struct Deployed {
+    config: MemoryConfig,
+    lambda: MemoryLambda,
+    queue: MemoryQueue,
+    runtime: tokio::runtime::Runtime,
+    now: Timestamp,
+}
+
+impl Deployed {
+    pub fn new(now: Timestamp) -> std::io::Result<Self> {
+        Ok(Deployed {
+            config: MemoryConfig::default(),
+            lambda: MemoryLambda::default(),
+            queue: MemoryQueue::default(),
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()?,
+            now,
+        })
+    }
+
+    /// Handles one rule event; returns the evaluations it reported.
+    pub fn invoke(&self, event: &str) -> Result<usize, String> {
+        let services = Services {
+            config: &self.config,
+            lambda: &self.lambda,
+            evaluations: &self.config,
+            findings: &self.queue,
+        };
+        let run = Run {
+            now: self.now,
+            retry: Retry::default(),
+        };
+        let handled = self
+            .runtime
+            .block_on(handle(event, &services, run))
+            .map_err(|e| e.to_string())?;
+        Ok(handled.reported.evaluations.items)
+    }
+
+    /// Forgets what was reported so far (the adapters keep everything they are given).
+    pub fn clear(&self) {
+        self.config
+            .accepted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.queue
+            .messages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
 }

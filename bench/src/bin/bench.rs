@@ -3,7 +3,9 @@
 //! `cargo run --release -p ourside-bench --bin bench` (or `scripts/bench`, which also builds
 //! the CLI and writes BENCHMARKS.md). Options: `--events N` (10,000), `--runs R` (5),
 //! `--seed S`, `--cli PATH` (the `ourside` binary; by default the one beside this one),
-//! `--write FILE`, `--quick` (a small set, one run: what CI checks).
+//! `--write FILE`, `--quick` (a small set, one run: what CI checks), `--functions DIR` (the
+//! Lambda functions' binaries, as `sam build` or cargo lays them out: cold start and package
+//! size), `--functions-only` (only those).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
@@ -11,8 +13,10 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use ourside_bench::cold;
 use ourside_bench::generate::{self, Kind, Rng, Variant};
 use ourside_bench::path::{self, change_controls};
+use ourside_core::deploy::Function;
 use ourside_core::{Evaluator, Timestamp};
 
 /// Counts allocations, to report allocations per event.
@@ -45,8 +49,12 @@ struct Options {
     runs: usize,
     seed: u64,
     cli: Option<PathBuf>,
+    /// Where the functions' binaries are (`sam build`'s output or cargo's release directory).
+    functions: Option<PathBuf>,
     write: Option<PathBuf>,
     quick: bool,
+    /// Only the Lambda functions' rows.
+    functions_only: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -55,8 +63,10 @@ fn options() -> Result<Options, String> {
         runs: 5,
         seed: 2026,
         cli: None,
+        functions: None,
         write: None,
         quick: false,
+        functions_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -66,12 +76,14 @@ fn options() -> Result<Options, String> {
             "--runs" => options.runs = number(&value("--runs")?)?.max(1),
             "--seed" => options.seed = number(&value("--seed")?)? as u64,
             "--cli" => options.cli = Some(value("--cli")?.into()),
+            "--functions" => options.functions = Some(value("--functions")?.into()),
             "--write" => options.write = Some(value("--write")?.into()),
             "--quick" => {
                 options.quick = true;
                 options.events = 300;
                 options.runs = 1;
             }
+            "--functions-only" => options.functions_only = true,
             "--one-event" => return Err("--one-event is internal".into()),
             other => return Err(format!("unknown option {other:?}")),
         }
@@ -120,15 +132,15 @@ fn peak_rss_mb() -> Option<f64> {
 
 /// One row of the report.
 struct Row {
-    figure: &'static str,
+    figure: String,
     value: String,
     target: &'static str,
     met: Option<bool>,
 }
 
-fn row(figure: &'static str, value: String, target: &'static str, met: Option<bool>) -> Row {
+fn row(figure: impl Into<String>, value: String, target: &'static str, met: Option<bool>) -> Row {
     Row {
-        figure,
+        figure: figure.into(),
         value,
         target,
         met,
@@ -150,7 +162,7 @@ fn one_event(file: &str) -> ExitCode {
         return ExitCode::from(2);
     };
     let every = Evaluator::new(change_controls(), now());
-    match path::evaluate_event(&event, Some(&every), now()) {
+    match path::evaluate_event(&event, &every, now()) {
         Ok(judged) => {
             println!(
                 "{} {:.2}",
@@ -188,6 +200,10 @@ fn main() -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<(), String> {
+    if options.functions_only {
+        print!("{}", render(&function_rows(options)?));
+        return Ok(());
+    }
     let started = Instant::now();
     let samples = generate::mix(options.seed, options.events);
     let bytes: usize = samples.iter().map(|s| s.event.len()).sum();
@@ -231,7 +247,7 @@ fn run(options: &Options) -> Result<(), String> {
         let t = Instant::now();
         for s in &samples {
             let e = Instant::now();
-            let judged = path::evaluate_event(&s.event, Some(&every), now())?;
+            let judged = path::evaluate_event(&s.event, &every, now())?;
             latencies.push(e.elapsed());
             evaluations += judged.evaluations;
             errors += judged.errors;
@@ -252,12 +268,17 @@ fn run(options: &Options) -> Result<(), String> {
         p50.push(percentile(&latencies, 0.50).as_secs_f64() * 1e6);
         p99.push(percentile(&latencies, 0.99).as_secs_f64() * 1e6);
 
-        // As deployed: one rule invocation per event and control (each parses the event).
+        // As deployed: the evaluator's handler, one rule invocation per event (oversized
+        // notices left out: the handler would fetch their item from Config).
+        let deployed = path::Deployed::new(now()).map_err(|e| format!("runtime: {e}"))?;
         let t = Instant::now();
         let mut invocations = 0usize;
-        for s in samples.iter().filter(|s| s.variant == Variant::Current) {
-            path::evaluate_event(&s.event, None, now())?;
+        for s in samples.iter().filter(|s| s.variant != Variant::Oversized) {
+            deployed.invoke(&s.event)?;
             invocations += 1;
+            if invocations % 1_000 == 0 {
+                deployed.clear();
+            }
         }
         invocations_per_s.push(invocations as f64 / t.elapsed().as_secs_f64());
         eprintln!("bench: run {} of {} done", run + 1, options.runs);
@@ -279,7 +300,7 @@ fn run(options: &Options) -> Result<(), String> {
         warm.push(t.elapsed().as_secs_f64() * 1e6 / rounds as f64);
         let t = Instant::now();
         for _ in 0..rounds {
-            std::hint::black_box(path::evaluate_event(&event13, Some(&every), now())?);
+            std::hint::black_box(path::evaluate_event(&event13, &every, now())?);
         }
         warm_path.push(t.elapsed().as_secs_f64() * 1e6 / rounds as f64);
     }
@@ -339,7 +360,7 @@ fn run(options: &Options) -> Result<(), String> {
     let ignored = spread(ignored_mbs);
     let eval = spread(eval_mbs);
     let per_core = spread(evals_per_s);
-    let rows = vec![
+    let mut rows = vec![
         row(
             "evaluations/s on one core, the mix (every change control per event)",
             fmt_spread(per_core, "/s", 0),
@@ -347,7 +368,7 @@ fn run(options: &Options) -> Result<(), String> {
             Some(per_core.median >= 25_000.0),
         ),
         row(
-            "rule invocations/s (parse + one control, as deployed)",
+            "rule invocations/s (the evaluator's handler, one control, as deployed)",
             fmt_spread(spread(invocations_per_s), "/s", 0),
             "",
             None,
@@ -439,6 +460,7 @@ fn run(options: &Options) -> Result<(), String> {
             ),
         },
     ];
+    rows.extend(function_rows(options)?);
     let table = render(&rows);
     print!("{table}");
     if let Some(file) = &options.write {
@@ -447,6 +469,76 @@ fn run(options: &Options) -> Result<(), String> {
         eprintln!("bench: wrote {}", file.display());
     }
     Ok(())
+}
+
+/// The Lambda functions' cold start and package size, when `--functions` says where they are.
+fn function_rows(options: &Options) -> Result<Vec<Row>, String> {
+    let Some(dir) = &options.functions else {
+        return Ok(vec![row(
+            "Lambda functions",
+            "not measured: give the built functions with --functions DIR".into(),
+            "",
+            None,
+        )]);
+    };
+    let starts = if options.quick { 3 } else { 20 };
+    let mut rows = Vec::new();
+    for function in Function::ALL {
+        let name = function.binary();
+        let Some(binary) = cold::find(dir, function) else {
+            rows.push(row(
+                format!("{name}: cold start"),
+                format!("not measured: no binary in {}", dir.display()),
+                "",
+                None,
+            ));
+            continue;
+        };
+        let package = cold::Package::read(function, binary.clone())?;
+        let mut ready = Vec::new();
+        let mut answered = Vec::new();
+        let mut rss = Vec::new();
+        for _ in 0..starts {
+            let start = cold::cold_start(function, &binary)?;
+            ready.push(start.ready.as_secs_f64() * 1e3);
+            answered.push(start.answered.as_secs_f64() * 1e3);
+            rss.push(start.peak_rss_mb);
+        }
+        let mb = |bytes: u64| bytes as f64 / 1e6;
+        rows.extend([
+            row(
+                format!("{name}: start → ready for events (runtime, logging, SDK clients)"),
+                fmt_spread(spread(ready), "ms", 2),
+                "",
+                None,
+            ),
+            row(
+                format!("{name}: start → first event answered"),
+                fmt_spread(spread(answered), "ms", 2),
+                "",
+                None,
+            ),
+            row(
+                format!("{name}: peak RSS after the first event"),
+                fmt_spread(spread(rss), "MB", 2),
+                "",
+                None,
+            ),
+            row(
+                format!("{name}: bootstrap size, stripped"),
+                format!("{:.2} MB", mb(package.stripped_bytes)),
+                "≤ 8 MB",
+                Some(package.stripped_bytes <= 8_000_000),
+            ),
+            row(
+                format!("{name}: bootstrap size, zipped"),
+                format!("{:.2} MB", mb(package.zipped_bytes)),
+                "≤ 3.5 MB",
+                Some(package.zipped_bytes <= 3_500_000),
+            ),
+        ]);
+    }
+    Ok(rows)
 }
 
 fn render(rows: &[Row]) -> String {
@@ -497,10 +589,12 @@ minimum and maximum in brackets.
   versions, EBS volumes, RDS instances, Lambda functions and CloudTrail trails, from about
   2 KB to about 250 KB (70% under 8 KB, 5% over 40 KB), 5% deleted and 1% oversized notices.
 - Whole path: event bytes → `RuleInvocation::parse` → every change-triggered control that
-  applies → the PutEvaluations body and one serialised finding record per evaluation
-  ({evaluations} evaluations per run), one core, in process.
-- Rule invocations: what a deployment does, one invocation per event and rule: parse the
-  event, run that rule's control, build what goes out.
+  applies → what goes to Config and one serialised finding record per evaluation, built by
+  the evaluator's own code ({evaluations} evaluations per run), one core, in process.
+- Rule invocations: what a deployment does, one invocation per event: the evaluator's handler
+  (`ourside_evaluator::handle`) with in-memory Config, Lambda and queue adapters in place of
+  the SDK clients; it parses the event, runs the rule's control and reports (oversized
+  notices left out: their item would be fetched from Config).
 - The limit: the same bytes read by serde_json into `IgnoredAny` (the event and its embedded
   invoking event), which looks at every byte and keeps nothing.
 - Allocations are counted by a counting global allocator; peak RSS is `VmHWM` of a fresh
@@ -508,8 +602,11 @@ minimum and maximum in brackets.
   `ourside scan --control EC2.13` on that event, process start to exit, release build.
 - Per-type and per-size parse throughput, each control on a parsed item, ASFF building and
   the publisher's batching are criterion benches: `cargo bench -p ourside-bench`.
-- The Lambda packages' sizes are printed by the test suite after `sam build`
-  (`scripts/package-sizes`).
+- Lambda functions (`bench --functions DIR`, {functions}): each `bootstrap` is
+  started {starts} times as Lambda starts it, behind a local Runtime API, with an event it
+  answers without an AWS call; ready is the time to its first request for an event (runtime,
+  logging and SDK clients built, no network), peak RSS is `VmHWM` once it answered. Sizes are
+  the binary as built and deflated as in the uploaded zip.
 
 ## Figures
 
@@ -530,5 +627,13 @@ fn report(options: &Options, events: usize, mb: f64, evaluations: usize, table: 
         .replace("{seed}", &options.seed.to_string())
         .replace("{mb}", &format!("{mb:.1}"))
         .replace("{evaluations}", &evaluations.to_string())
+        .replace(
+            "{functions}",
+            &options.functions.as_ref().map_or_else(
+                || "not given to this run".to_string(),
+                |d| format!("here `{}`", d.display()),
+            ),
+        )
+        .replace("{starts}", if options.quick { "3" } else { "20" })
         .replace("{table}", table)
 }
