@@ -13,15 +13,17 @@
 //! 256 KiB a message), so lists are capped and bulky members (ACLs, inline policy documents,
 //! lifecycle rules) are left out; a Lambda function's environment is never read.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::item::ConfigurationItem;
 use crate::json::{Flag, Number, Text};
 use crate::resource::{s3, ResourceType, Section};
 use crate::timestamp::{MaybeTimestamp, Timestamp};
+use crate::tree::Tree;
 
 /// Entries kept of any list.
 const LIST_MAX: usize = 50;
@@ -347,7 +349,8 @@ pub fn of(item: &ConfigurationItem) -> Option<ResourceDetails> {
     if item.is_gone() {
         return None;
     }
-    let root: Value = item.configuration().ok()?;
+    let text = configuration_text(item)?;
+    let root = Tree::parse(&text).ok()?;
     let c = Fields::new(Some(&root));
     let mut details = ResourceDetails::default();
     match item.resource_type {
@@ -370,6 +373,23 @@ pub fn of(item: &ConfigurationItem) -> Option<ResourceDetails> {
         _ => return None,
     }
     filled(details)
+}
+
+/// The item's configuration as JSON text, decoded from however many levels of string encoding
+/// it arrived in; `None` when absent or a list. Read into a [`Tree`], not a `Value`: details
+/// read most of a large configuration, and a tree borrows its strings from this text.
+fn configuration_text(item: &ConfigurationItem) -> Option<Cow<'_, str>> {
+    let mut text = Cow::Borrowed(item.configuration.as_ref()?.get().trim());
+    while text.starts_with('"') {
+        let inner: String = serde_json::from_str(&text).ok()?;
+        let inner = inner.trim();
+        if !(inner.starts_with(['{', '[', '"']) || inner == "null") {
+            // A plain string: not an object, so only the envelope's fields are read.
+            break;
+        }
+        text = Cow::Owned(inner.to_string());
+    }
+    (!text.starts_with('[')).then_some(text)
 }
 
 /// `None` for a shape with nothing in it.
@@ -458,7 +478,7 @@ fn permissions<'a>(list: impl Iterator<Item = Fields<'a>>) -> Vec<AwsEc2Security
         let ranges = p.list("ipRanges").chain(p.list("ipv4Ranges"));
         for range in ranges.chain(p.list("ipv6Ranges")) {
             let cidr = match range {
-                Value::String(s) => non_blank(Some(s.clone())),
+                Tree::Str(s) => non_blank(Some(s.to_string())),
                 other => {
                     let r = Fields::new(Some(other));
                     r.text("cidrIp").or_else(|| r.text("cidrIpv6"))
@@ -658,11 +678,11 @@ fn permissions_boundary(c: Fields) -> Option<AwsIamPermissionsBoundary> {
 
 /// A policy document as JSON text: items hold it URL-encoded (decoded here, its layout kept),
 /// published samples as an object or a one-element list around it.
-fn policy_text(value: &Value) -> Option<String> {
+fn policy_text(value: &Tree) -> Option<String> {
     let text = match value {
-        Value::String(text) => crate::policy::document_json(text).ok()?.into_owned(),
-        Value::Array(list) if list.len() == 1 => list[0].to_string(),
-        other => other.to_string(),
+        Tree::Str(text) => crate::policy::document_json(text).ok()?.into_owned(),
+        Tree::Array(list) if list.len() == 1 => Value::deserialize(&list[0]).ok()?.to_string(),
+        other => Value::deserialize(other).ok()?.to_string(),
     };
     let is_document = serde_json::from_str::<Value>(&text).is_ok_and(|d| d.is_object());
     (is_document && text.len() <= POLICY_MAX).then_some(text)
@@ -794,7 +814,7 @@ fn non_blank(text: Option<String>) -> Option<String> {
 /// One object of an item, read leniently: every accessor gives `None` (or nothing) for a field
 /// that is missing, `null`, blank or of another shape.
 #[derive(Clone, Copy)]
-struct Fields<'a>(Option<&'a Map<String, Value>>);
+struct Fields<'a>(Option<&'a Tree<'a>>);
 
 /// `key` with its first letter capitalised, written into `buffer` (field names are short
 /// ASCII, and this runs for every field a finding's details read: no allocation).
@@ -810,16 +830,17 @@ fn capitalised<'b>(key: &str, buffer: &'b mut [u8; 64]) -> Option<&'b str> {
 }
 
 impl<'a> Fields<'a> {
-    fn new(value: Option<&'a Value>) -> Self {
-        Fields(value.and_then(Value::as_object))
+    fn new(value: Option<&'a Tree<'a>>) -> Self {
+        Fields(value.filter(|v| v.is_object()))
     }
 
     /// The value of `key` as Config spells it (camelCase), else as the service's API does
     /// (the same, capitalised).
-    fn get(self, key: &str) -> Option<&'a Value> {
-        let map = self.0?;
-        map.get(key)
-            .or_else(|| map.get(capitalised(key, &mut [0; 64])?))
+    fn get(self, key: &str) -> Option<&'a Tree<'a>> {
+        let object = self.0?;
+        object
+            .get(key)
+            .or_else(|| object.get(capitalised(key, &mut [0; 64])?))
             .filter(|v| !v.is_null())
     }
 
@@ -855,9 +876,9 @@ impl<'a> Fields<'a> {
     }
 
     /// The first [`LIST_MAX`] entries of a list.
-    fn list(self, key: &str) -> impl Iterator<Item = &'a Value> {
+    fn list(self, key: &str) -> impl Iterator<Item = &'a Tree<'a>> {
         self.get(key)
-            .and_then(Value::as_array)
+            .and_then(Tree::as_array)
             .into_iter()
             .flatten()
             .take(LIST_MAX)

@@ -27,6 +27,7 @@ pub mod resource;
 pub mod rule;
 pub mod secrets;
 pub mod timestamp;
+pub mod tree;
 pub mod verdict;
 
 pub use control::{Context, Control, Owner, Severity, SrmArea, Trigger};
