@@ -4,10 +4,14 @@
 //! `ruleParameters` may be missing, `""`, `"{}"` or a JSON object string; unknown keys such as
 //! `debug` or `evaluationMode` are ignored; partial events may carry only `invokingEvent`.
 
-use serde::Deserialize;
+use std::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::item::ConfigurationItem;
+use crate::item::{ConfigurationItem, RawItem};
 use crate::json::{parse_str, Embedded, Flag, InputError, Text};
 use crate::params::RawParams;
 use crate::timestamp::{MaybeTimestamp, Timestamp};
@@ -67,7 +71,7 @@ struct RawEvent {
 #[serde(rename_all = "camelCase", default)]
 pub(crate) struct RawMessage {
     message_type: Option<String>,
-    configuration_item: Option<Box<RawValue>>,
+    configuration_item: Option<RawItems>,
     configuration_item_summary: Option<Box<RawValue>>,
     notification_creation_time: MaybeTimestamp,
     aws_account_id: Option<Text>,
@@ -124,7 +128,7 @@ pub(crate) fn decode_message(
                     "missing in a ConfigurationItemChangeNotification",
                 )
             })?;
-            Message::ItemChanged(items_of(&raw_item, &at("configurationItem"))?)
+            Message::ItemChanged(items_of(raw_item, &at("configurationItem"))?)
         }
         OVERSIZED => {
             let summary = raw.configuration_item_summary.ok_or_else(|| {
@@ -145,21 +149,54 @@ pub(crate) fn decode_message(
     Ok((message_type, raw.notification_creation_time.0, message))
 }
 
-/// One item, or a list of items (2014 SNS notifications).
-fn items_of(raw: &RawValue, path: &str) -> Result<Vec<ConfigurationItem>, InputError> {
-    if raw.get().trim_start().starts_with('[') {
-        let list: Vec<Box<RawValue>> = parse_str(raw.get()).map_err(|e| e.within(path))?;
-        list.iter()
-            .enumerate()
-            .map(|(i, r)| {
-                ConfigurationItem::parse(r.get()).map_err(|e| e.within(&format!("{path}[{i}]")))
-            })
-            .collect()
-    } else {
-        ConfigurationItem::parse(raw.get())
-            .map(|item| vec![item])
-            .map_err(|e| e.within(path))
+/// `configurationItem`: one item, or a list of items (2014 SNS notifications), read in the
+/// same pass as the message rather than kept as text and read again.
+pub(crate) struct RawItems {
+    items: Vec<RawItem>,
+    listed: bool,
+}
+
+impl<'de> Deserialize<'de> for RawItems {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemsVisitor;
+        impl<'de> Visitor<'de> for ItemsVisitor {
+            type Value = RawItems;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a configuration item or a list of them")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawItems, A::Error> {
+                Ok(RawItems {
+                    items: vec![RawItem::deserialize(MapAccessDeserializer::new(map))?],
+                    listed: false,
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawItems, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(RawItems {
+                    items,
+                    listed: true,
+                })
+            }
+        }
+        deserializer.deserialize_any(ItemsVisitor)
     }
+}
+
+/// The items, each checked as [`ConfigurationItem::parse`] checks one.
+fn items_of(raw: RawItems, path: &str) -> Result<Vec<ConfigurationItem>, InputError> {
+    raw.items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            item.into_item().map_err(|e| match raw.listed {
+                true => e.within(&format!("{path}[{i}]")),
+                false => e.within(path),
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn parse_message(
@@ -192,6 +229,34 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn item_errors_name_the_item_and_its_field() {
+        let event = |item: &str| {
+            let inner = format!(
+                r#"{{"messageType":"ConfigurationItemChangeNotification","configurationItem":{item}}}"#
+            );
+            format!(
+                r#"{{"invokingEvent":{},"resultToken":"t"}}"#,
+                serde_json::to_string(&inner).unwrap()
+            )
+        };
+        let listed = event(r#"[{"resourceType":"AWS::EC2::Volume"},{"resourceId":"v"}]"#);
+        let err = RuleEvent::parse(&listed).unwrap_err();
+        assert_eq!(err.path, "invokingEvent.configurationItem[1].resourceType");
+        let err = RuleEvent::parse(&event(r#"{"resourceId":"v"}"#)).unwrap_err();
+        assert_eq!(err.path, "invokingEvent.configurationItem.resourceType");
+        let err = RuleEvent::parse(&event("42")).unwrap_err();
+        assert_eq!(err.path, "invokingEvent.configurationItem");
+        assert!(
+            err.message
+                .contains("a configuration item or a list of them"),
+            "{err}"
+        );
+        let err = RuleEvent::parse(&event(r#"{"resourceType":"AWS::EC2::Volume","tags":7}"#))
+            .unwrap_err();
+        assert_eq!(err.path, "invokingEvent.configurationItem.tags", "{err}");
     }
 
     #[test]

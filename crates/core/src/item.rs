@@ -186,7 +186,7 @@ impl ConfigurationItem {
 /// fails as a "duplicate field".
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct RawItem {
+pub(crate) struct RawItem {
     version: Option<Text>,
     configuration_item_version: Option<Text>,
     account_id: Option<Text>,
@@ -222,7 +222,7 @@ struct RawRelationship {
 }
 
 impl RawItem {
-    fn into_item(self) -> Result<ConfigurationItem, InputError> {
+    pub(crate) fn into_item(self) -> Result<ConfigurationItem, InputError> {
         let resource_type = match self.resource_type.as_deref().map(str::trim) {
             Some(t) if !t.is_empty() => ResourceType::from_config_name(t),
             _ => {
