@@ -407,10 +407,8 @@ fn s3_bucket(item: &ConfigurationItem, c: Fields) -> AwsS3BucketDetails {
         created_at: c.time("creationDate"),
         ..Default::default()
     };
-    // The bucket's view decodes the supplementary sections the way its controls read them.
-    let Ok(bucket) = s3::Bucket::from_item(item) else {
-        return details;
-    };
+    // Decoded the way the bucket's controls read them.
+    let bucket = s3::Settings::of(item);
     details.public_access_block_configuration =
         present(&bucket.public_access_block).map(|b| AwsS3AccountPublicAccessBlockDetails {
             block_public_acls: Some(b.block_public_acls),

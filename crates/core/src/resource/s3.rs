@@ -302,6 +302,7 @@ impl Bucket {
             .or_else(|| item.resource_name.clone())
             .or_else(|| item.resource_id.clone())
             .unwrap_or_default();
+        let settings = Settings::of(item);
         Ok(Bucket {
             name,
             account_id: item.account_id.clone(),
@@ -326,13 +327,34 @@ impl Bucket {
                     p.and_then(|p| p.policy_text)
                         .filter(|d| !d.statements.is_empty())
                 }),
+            public_access_block: settings.public_access_block,
+            encryption: settings.encryption,
+            logging: settings.logging,
+            versioning: settings.versioning,
+        })
+    }
+}
+
+/// A bucket's settings sections, without its ACL and policy (the costly ones to read): what a
+/// finding's details describe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub public_access_block: Section<Option<PublicAccessBlock>>,
+    pub encryption: Section<Option<Encryption>>,
+    pub logging: Section<Option<Logging>>,
+    pub versioning: Section<Option<Versioning>>,
+}
+
+impl Settings {
+    pub fn of(item: &ConfigurationItem) -> Self {
+        Settings {
             public_access_block: item
                 .supplementary::<Present<PublicAccessBlock>>("PublicAccessBlockConfiguration")
                 .map(|p| p.and_then(|p| p.0)),
             encryption: item.supplementary("ServerSideEncryptionConfiguration"),
             logging: item.supplementary("BucketLoggingConfiguration"),
             versioning: item.supplementary("BucketVersioningConfiguration"),
-        })
+        }
     }
 }
 
