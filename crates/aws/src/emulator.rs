@@ -514,6 +514,16 @@ pub struct Bootstrapped {
     pub stderr: String,
 }
 
+impl Bootstrapped {
+    /// The function's log: one JSON object per line of stdout. Panics on a line that is not.
+    pub fn log_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+}
+
 /// `binary` started as Lambda starts a function: nothing of this process's environment, the
 /// runtime API's address, the function's name, memory and version, a region and dummy
 /// credentials.
