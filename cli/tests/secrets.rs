@@ -30,11 +30,11 @@ fn inputs() -> PathBuf {
         json!({"baseConfigurationItems": batch, "unprocessedResourceKeys": []}).to_string(),
     )
     .unwrap();
-    let credential = planted::credentials()[1].value.clone();
-    let mut misplaced = planted::secret("acme/misplaced");
-    misplaced["configuration"]["RotationEnabled"] = json!(credential);
-    misplaced["configuration"]["RotationRules"] = json!({"AutomaticallyAfterDays": credential});
-    fs::write(dir.join("misplaced.json"), misplaced.to_string()).unwrap();
+    fs::write(
+        dir.join("misplaced.json"),
+        planted::misplaced_secret("acme/misplaced").to_string(),
+    )
+    .unwrap();
     let dump: String = planted::variables()
         .into_iter()
         .map(|(name, value)| format!("{name}={value}\n"))

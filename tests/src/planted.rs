@@ -325,6 +325,15 @@ pub fn secret(name: &str) -> Value {
     )
 }
 
+/// A secret with a credential where a flag and a number belong: the item does not fit, and
+/// the error about it must not quote the value.
+pub fn misplaced_secret(name: &str) -> Value {
+    let mut misplaced = secret(name);
+    misplaced["configuration"]["RotationEnabled"] = json!(value(1));
+    misplaced["configuration"]["RotationRules"] = json!({"AutomaticallyAfterDays": value(1)});
+    misplaced
+}
+
 /// An SSM parameter holding a credential in clear (a `String` rather than a `SecureString`).
 pub fn ssm_parameter(name: &str) -> Value {
     item(
