@@ -15,3 +15,5 @@ pub fn shared_dir() -> PathBuf {
     );
     dir
 }
+
+pub mod planted;

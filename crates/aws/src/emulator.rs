@@ -514,6 +514,16 @@ pub struct Bootstrapped {
     pub stderr: String,
 }
 
+impl Bootstrapped {
+    /// The function's log: one JSON object per line of stdout. Panics on a line that is not.
+    pub fn log_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+}
+
 /// `binary` started as Lambda starts a function: nothing of this process's environment, the
 /// runtime API's address, the function's name, memory and version, a region and dummy
 /// credentials.
@@ -548,6 +558,28 @@ pub fn run_bootstrap(
         command.env(name, value);
     }
     let mut function = command.spawn()?;
+    // Read as the function writes: a verbose log would otherwise fill the pipe and block it.
+    let drain = |stream: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut stream) = stream {
+                let _ = stream.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = drain(
+        function
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        function
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
     let started = Instant::now();
     // A binary that exits at start-up answers nothing: stop waiting for it then.
     let answers = loop {
@@ -558,18 +590,10 @@ pub fn run_bootstrap(
         }
     };
     let _ = function.kill();
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut out) = function.stdout.take() {
-        out.read_to_string(&mut stdout)?;
-    }
-    if let Some(mut err) = function.stderr.take() {
-        err.read_to_string(&mut stderr)?;
-    }
     let _ = function.wait();
     Ok(Bootstrapped {
         answers,
-        stdout,
-        stderr,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
     })
 }

@@ -35,6 +35,8 @@ pub struct Subject {
     pub account_id: Option<String>,
     pub region: Option<String>,
     pub capture_time: Option<Timestamp>,
+    /// The resource's tags, as they are: exemptions read them. Findings and records carry
+    /// them with values that look like credentials withheld.
     pub tags: BTreeMap<String, String>,
     /// `Resources[].Details`, where Security Hub models the type (see [`crate::details`]);
     /// shared, not copied, by every finding record of the item.
@@ -359,7 +361,7 @@ pub fn finding(
                 .unwrap_or_else(|| subject.resource_id.clone()),
             partition,
             region,
-            tags: subject.tags.clone(),
+            tags: crate::secrets::withhold_tags(&subject.tags),
             details,
         }],
         compliance: FindingCompliance {

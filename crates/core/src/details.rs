@@ -675,15 +675,30 @@ fn permissions_boundary(c: Fields) -> Option<AwsIamPermissionsBoundary> {
 }
 
 /// A policy document as JSON text: items hold it URL-encoded (decoded here, its layout kept),
-/// published samples as an object or a one-element list around it.
+/// published samples as an object or a one-element list around it. Strings that look like
+/// credentials are withheld ([`crate::secrets::withhold_in_json`]).
 fn policy_text(value: &Tree) -> Option<String> {
     let text = match value {
         Tree::Str(text) => crate::policy::document_json(text).ok()?.into_owned(),
         Tree::Array(list) if list.len() == 1 => Value::deserialize(&list[0]).ok()?.to_string(),
         other => Value::deserialize(other).ok()?.to_string(),
     };
-    let is_document = serde_json::from_str::<Value>(&text).is_ok_and(|d| d.is_object());
-    (is_document && text.len() <= POLICY_MAX).then_some(text)
+    let mut document = serde_json::from_str::<Value>(&text).ok()?;
+    if !document.is_object() || text.len() > POLICY_MAX {
+        return None;
+    }
+    // Condition values can be shared secrets: an external id always, others by their look.
+    let mut kept = text;
+    for (value, placeholder) in crate::secrets::withhold_in_json(&mut document, &["sts:ExternalId"])
+    {
+        let value = Value::String(value).to_string();
+        if !kept.contains(&value) {
+            // Written with other escapes than serde_json's: lose the layout, not the value.
+            return Some(document.to_string());
+        }
+        kept = kept.replace(&value, &Value::String(placeholder).to_string());
+    }
+    Some(kept)
 }
 
 fn lambda_function(item: &ConfigurationItem, c: Fields) -> AwsLambdaFunctionDetails {
@@ -792,7 +807,7 @@ fn kms_key(item: &ConfigurationItem, c: Fields) -> AwsKmsKeyDetails {
             .or_else(|| c.text("aWSAccountId"))
             .or_else(|| non_blank(item.account_id.clone())),
         creation_date: c.timestamp("creationDate").map(|t| t.0.unix_timestamp()),
-        description: c.text("description"),
+        description: c.text("description").map(crate::secrets::withhold_text),
         key_manager: c.text("keyManager"),
         key_state: c.text("keyState"),
         origin: c.text("origin"),

@@ -27,10 +27,11 @@ pub struct InputError {
 }
 
 impl InputError {
+    /// The message loses any value serde quotes ([`without_values`]).
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
-            message: message.into(),
+            message: without_values(&message.into()),
         }
     }
 
@@ -109,6 +110,43 @@ fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
         }
     }
     InputError::new(path, message)
+}
+
+/// serde quotes the string it could not use (`invalid type: string "…", expected u16`,
+/// `unknown variant `…``): a value of the item, which can be a credential in a field that
+/// expects something else, and errors go to logs and to Lambda. The path says where the value
+/// is; the message says only that it was a string (`invalid type: a string, expected u16`).
+pub fn without_values(message: &str) -> String {
+    let mut kept = String::with_capacity(message.len());
+    let mut rest = message;
+    loop {
+        let next = [
+            ("string \"", '"', "a string"),
+            ("variant `", '`', "variant"),
+        ]
+        .into_iter()
+        .filter_map(|(open, close, says)| Some((rest.find(open)?, open, close, says)))
+        .min_by_key(|(at, ..)| *at);
+        let Some((at, open, close, says)) = next else {
+            kept.push_str(rest);
+            return kept;
+        };
+        let quoted = &rest[at + open.len()..];
+        // serde escapes the string as Rust's `Debug` does: `\"` does not close it.
+        let mut escaped = false;
+        let end = quoted.char_indices().find_map(|(i, c)| {
+            let closes = c == close && !escaped;
+            escaped = c == '\\' && !escaped;
+            closes.then_some(i)
+        });
+        let Some(end) = end else {
+            kept.push_str(rest);
+            return kept;
+        };
+        kept.push_str(&rest[..at]);
+        kept.push_str(says);
+        rest = &quoted[end + close.len_utf8()..];
+    }
 }
 
 /// serde_json appends " at line L column C"; the path says more, and positions inside
@@ -399,6 +437,40 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Present<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_never_quote_the_value_that_did_not_fit() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Shape {
+            port: u16,
+            enabled: Option<Flag>,
+            mode: Option<Mode>,
+        }
+        #[derive(Debug, Deserialize)]
+        enum Mode {
+            On,
+        }
+        let message = |json: &str| parse_str::<Shape>(json).unwrap_err().to_string();
+        assert_eq!(
+            message(r#"{"port": "hunter2-\"quoted\""}"#),
+            "port: invalid type: a string, expected u16"
+        );
+        let flag = message(r#"{"port": 1, "enabled": "AKIAIOSFODNN7EXAMPLE"}"#);
+        assert!(
+            flag.starts_with("enabled: invalid value: a string, expected"),
+            "{flag}"
+        );
+        assert_eq!(
+            message(r#"{"port": 1, "mode": "hunter2"}"#),
+            "mode: unknown variant, expected `On`"
+        );
+        assert_eq!(without_values("no value here"), "no value here");
+        assert_eq!(
+            without_values(r#"string "unterminated"#),
+            r#"string "unterminated"#
+        );
+    }
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Acl {

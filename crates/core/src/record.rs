@@ -76,7 +76,7 @@ impl FindingRecord {
             arn: subject.arn.clone(),
             account_id: subject.account_id.clone().unwrap_or_default(),
             region: subject.region.clone().unwrap_or_default(),
-            tags: subject.tags.clone(),
+            tags: crate::secrets::withhold_tags(&subject.tags),
             details: subject.details.clone(),
             observed_at,
             evaluated_at,
@@ -169,6 +169,38 @@ mod tests {
             (c.id, s.resource_id.as_str(), v.compliance),
             ("S3.2", "acme-logs", Compliance::NonCompliant)
         );
+    }
+
+    #[test]
+    fn tag_values_that_look_like_credentials_are_withheld() {
+        let subject = Subject {
+            resource_type: ResourceType::S3Bucket,
+            resource_id: "acme-logs".into(),
+            arn: None,
+            account_id: Some("111122223333".into()),
+            region: Some("eu-west-1".into()),
+            capture_time: None,
+            tags: BTreeMap::from([
+                ("team".to_string(), "sre".to_string()),
+                ("deployer".to_string(), "AKIAIOSFODNN7EXAMPLE".to_string()),
+            ]),
+            details: None,
+        };
+        let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
+        let control = registry::find("S3.2").unwrap();
+        let verdict = Verdict::non_compliant("public");
+        let record = FindingRecord::new(control, &subject, &verdict, at, at, Origin::Change);
+        assert_eq!(record.tags["team"], "sre");
+        assert_eq!(
+            record.tags["deployer"],
+            "(withheld: value is an AWS access key id)"
+        );
+        let producer = crate::asff::Producer {
+            default_region: None,
+            now: at,
+        };
+        let finding = crate::asff::finding(control, &subject, &verdict, &producer).unwrap();
+        assert_eq!(finding.resources[0].tags, record.tags);
     }
 
     #[test]

@@ -26,8 +26,15 @@
 //!    identifiers such as `OrdersServiceV2Config1234` are made of words). Hex-only strings
 //!    (hashes, commit ids, UUIDs) are left to the name rules, and so are names ending in a
 //!    pointer or setting word.
+//!
+//! Findings copy some text from items as it is (tags, a role's trust policy, a key's
+//! description): [`withhold_tags`], [`withhold_in_json`] and [`withhold_text`] put a fixed
+//! placeholder in place of any value there that this detector, with every rule, flags.
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use serde_json::Value;
 
 /// Shortest value the entropy rule looks at.
 pub const MIN_ENTROPY_LENGTH: usize = 20;
@@ -170,6 +177,81 @@ impl Detector {
             }
         }
         is_high_entropy(value).then_some(Reason::HighEntropy)
+    }
+}
+
+// ---- withholding ------------------------------------------------------------------------------
+
+/// What findings carry in place of a value that looks like a credential.
+pub fn withheld(reason: Reason) -> String {
+    format!("(withheld: {reason})")
+}
+
+/// The detector for values copied into findings: every rule, since a value wrongly withheld
+/// costs a detail while a credential copied costs the credential.
+fn copying() -> Detector {
+    Detector::default().with_heuristics(true)
+}
+
+/// Tags as findings carry them: a value that looks like a credential (judged under its key,
+/// with the other tags of the resource) is [`withheld`]; keys are names and are kept.
+pub fn withhold_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let pairs: Vec<(&String, &String)> = tags.iter().collect();
+    let mut kept = tags.clone();
+    for finding in copying().scan(&pairs) {
+        kept.insert(finding.variable, withheld(finding.reason));
+    }
+    kept
+}
+
+/// Replaces every string of a JSON document (a policy's condition values, say) that looks
+/// like a credential by [`withheld`]; object keys are kept. Strings are judged by their value
+/// alone, together (a secret access key is recognised next to its key id anywhere in the
+/// document), and every string under a key named in `listed` (case-insensitive, e.g.
+/// `sts:ExternalId`) is withheld whatever it is. Returns each string withheld with what
+/// replaced it.
+pub fn withhold_in_json(document: &mut Value, listed: &[&str]) -> Vec<(String, String)> {
+    fn strings<'a>(value: &'a mut Value, key: &str, found: &mut Vec<(String, &'a mut String)>) {
+        match value {
+            Value::String(text) => found.push((key.to_string(), text)),
+            Value::Array(list) => list.iter_mut().for_each(|v| strings(v, key, found)),
+            Value::Object(map) => map.iter_mut().for_each(|(k, v)| strings(v, k, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    strings(document, "", &mut found);
+    // Named by position: a number is neither a pointer word nor a sensitive one.
+    let pairs: Vec<(String, String)> = found
+        .iter()
+        .enumerate()
+        .map(|(i, (_, text))| (i.to_string(), text.to_string()))
+        .collect();
+    let mut reasons: Vec<Option<Reason>> = vec![None; found.len()];
+    for finding in copying().scan(&pairs) {
+        if let Ok(i) = finding.variable.parse::<usize>() {
+            reasons[i] = Some(finding.reason);
+        }
+    }
+    let mut replaced = Vec::new();
+    for ((key, text), reason) in found.iter_mut().zip(reasons) {
+        let listed = listed.iter().any(|l| l.eq_ignore_ascii_case(key));
+        if let Some(reason) = reason.or(listed.then_some(Reason::ListedName)) {
+            let placeholder = withheld(reason);
+            replaced.push((std::mem::replace(*text, placeholder.clone()), placeholder));
+        }
+    }
+    replaced
+}
+
+/// A free-text field copied into findings (a description), [`withheld`] when it looks like a
+/// credential or holds one.
+pub fn withhold_text(text: String) -> String {
+    let mut value = Value::String(text);
+    withhold_in_json(&mut value, &[]);
+    match value {
+        Value::String(text) => text,
+        other => other.to_string(),
     }
 }
 
@@ -617,6 +699,86 @@ fn is_high_entropy(value: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::json;
+
+    #[test]
+    fn tags_that_look_like_credentials_are_withheld_by_value() {
+        let tags: BTreeMap<String, String> = [
+            ("team", "payments"),
+            (
+                "aws:cloudformation:stack-id",
+                "arn:aws:cloudformation:eu-west-1:111122223333:stack/app/1b2c",
+            ),
+            ("deploy-key", "AKIAIOSFODNN7EXAMPLE"),
+            ("db_password", "hunter2-but-longer"),
+            ("build_id", "7Qx9Vb2Wm4Zr8Ty3Hu6Jk0Nc5"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let kept = withhold_tags(&tags);
+        assert_eq!(kept["team"], "payments");
+        assert_eq!(
+            kept["aws:cloudformation:stack-id"],
+            tags["aws:cloudformation:stack-id"]
+        );
+        assert_eq!(
+            kept["deploy-key"],
+            "(withheld: value is an AWS access key id)"
+        );
+        assert_eq!(
+            kept["db_password"],
+            "(withheld: name says password, value is a literal)"
+        );
+        assert_eq!(kept["build_id"], tags["build_id"], "named as an identifier");
+    }
+
+    #[test]
+    fn credentials_in_a_document_are_withheld_wherever_they_are() {
+        let mut trust = json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "Partner", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {
+                "sts:ExternalId": "q8Z3vK1mX7pR2tW9yB4nC6dF0gH5jL8s",
+                "aws:UserAgent": ["ghp_R3aLlYn0tAr3alT0k3nJustF0rT3st1ng0001", "curl/8.5"]
+            }}
+        }]});
+        let before = trust.clone();
+        assert_eq!(withhold_in_json(&mut trust, &[]).len(), 2);
+        let condition = &trust["Statement"][0]["Condition"]["StringEquals"];
+        assert_eq!(
+            condition["sts:ExternalId"],
+            "(withheld: value is a high-entropy string)"
+        );
+        assert_eq!(
+            condition["aws:UserAgent"][0],
+            "(withheld: value is a GitHub token)"
+        );
+        assert_eq!(condition["aws:UserAgent"][1], "curl/8.5");
+        trust["Statement"][0]["Condition"] = before["Statement"][0]["Condition"].clone();
+        assert_eq!(trust, before, "everything else is kept");
+        let mut plain = json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]});
+        assert!(withhold_in_json(&mut plain, &["sts:ExternalId"]).is_empty());
+        let mut partner =
+            json!({"Condition": {"StringEquals": {"sts:externalid": ["partner-7781", "x"]}}});
+        assert_eq!(withhold_in_json(&mut partner, &["sts:ExternalId"]).len(), 2);
+        assert_eq!(
+            partner["Condition"]["StringEquals"]["sts:externalid"],
+            json!([
+                "(withheld: listed credential name)",
+                "(withheld: listed credential name)"
+            ])
+        );
+    }
+
+    #[test]
+    fn free_text_is_withheld_whole() {
+        assert_eq!(withhold_text("orders key".into()), "orders key");
+        assert_eq!(
+            withhold_text("postgres://app:s3cret-Pass@db:5432/app".into()),
+            "(withheld: value is a connection string with a password)"
+        );
+    }
 
     fn reasons(vars: &[(&str, &str)]) -> Vec<(String, Reason)> {
         Detector::new([

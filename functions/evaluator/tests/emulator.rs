@@ -242,48 +242,17 @@ async fn deleted_resources_are_not_applicable_and_their_findings_archived() {
 #[tokio::test]
 async fn function_settings_are_read_from_lambda() {
     let aws = Emulated::start().await;
-    let iam = aws_sdk_iam::Client::new(&aws.sdk);
-    let role = iam
-        .create_role()
-        .role_name("acme-fn-role")
-        .assume_role_policy_document(
-            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
-            .to_string(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .role()
-        .unwrap()
-        .arn()
-        .to_string();
-    let lambda = aws_sdk_lambda::Client::new(&aws.sdk);
     for (name, password) in [
         ("acme-leaky", "correct-horse-battery-staple"),
         ("acme-clean", ""),
     ] {
-        let mut environment =
-            aws_sdk_lambda::types::Environment::builder().variables("TABLE_NAME", "orders");
+        let mut variables = vec![("TABLE_NAME".to_string(), "orders".to_string())];
         if !password.is_empty() {
-            environment = environment.variables("DB_PASSWORD", password);
+            variables.push(("DB_PASSWORD".to_string(), password.to_string()));
         }
-        lambda
-            .create_function()
-            .function_name(name)
-            .runtime(aws_sdk_lambda::types::Runtime::Python312)
-            .role(&role)
-            .handler("app.handler")
-            .code(
-                aws_sdk_lambda::types::FunctionCode::builder()
-                    .zip_file(aws_sdk_lambda::primitives::Blob::new(minimal_zip()))
-                    .build(),
-            )
-            .environment(environment.build())
-            .send()
-            .await
-            .unwrap();
+        create_function(&aws.sdk, name, &variables).await;
     }
+    let lambda = aws_sdk_lambda::Client::new(&aws.sdk);
     lambda
         .put_function_event_invoke_config()
         .function_name("acme-clean")
@@ -349,13 +318,6 @@ async fn function_settings_are_read_from_lambda() {
             .contains("lambda:GetFunctionConfiguration"),
         "{failure}"
     );
-}
-
-/// The smallest valid zip archive (an empty one): moto stores the code without running it.
-fn minimal_zip() -> Vec<u8> {
-    let mut zip = vec![0x50, 0x4b, 0x05, 0x06];
-    zip.extend([0u8; 18]);
-    zip
 }
 
 /// A rule's first evaluation of a large account: one invocation per resource, each reported.

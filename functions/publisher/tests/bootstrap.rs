@@ -67,11 +67,7 @@ fn the_binary_answers_with_the_messages_that_did_not_land() {
     );
 
     // Logs are JSON lines; the unusable message is named with its reason.
-    let lines: Vec<Value> = ran
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
+    let lines = ran.log_lines();
     assert!(
         lines.iter().any(|l| l["fields"]["message_id"] == "garbled"
             && l["level"] == "ERROR"

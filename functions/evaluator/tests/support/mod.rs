@@ -170,3 +170,52 @@ pub fn history_item(
     })
     .to_string()
 }
+
+/// Creates function `name` in the emulator, with its own role and these environment variables.
+pub async fn create_function(
+    sdk: &aws_config::SdkConfig,
+    name: &str,
+    variables: &[(String, String)],
+) {
+    let role = aws_sdk_iam::Client::new(sdk)
+        .create_role()
+        .role_name(format!("{name}-role"))
+        .assume_role_policy_document(
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .role()
+        .unwrap()
+        .arn()
+        .to_string();
+    let mut environment = aws_sdk_lambda::types::Environment::builder();
+    for (key, value) in variables {
+        environment = environment.variables(key, value);
+    }
+    aws_sdk_lambda::Client::new(sdk)
+        .create_function()
+        .function_name(name)
+        .runtime(aws_sdk_lambda::types::Runtime::Python312)
+        .role(role)
+        .handler("app.handler")
+        .code(
+            aws_sdk_lambda::types::FunctionCode::builder()
+                .zip_file(aws_sdk_lambda::primitives::Blob::new(minimal_zip()))
+                .build(),
+        )
+        .environment(environment.build())
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The smallest valid zip archive (an empty one): moto stores the code without running it.
+fn minimal_zip() -> Vec<u8> {
+    let mut zip = vec![0x50, 0x4b, 0x05, 0x06];
+    zip.extend([0u8; 18]);
+    zip
+}
