@@ -7,33 +7,14 @@
 mod hostile;
 mod support;
 
-use ourside_aws::memory::{MemoryConfig, MemoryLambda, MemoryQueue};
 use ourside_core::verdict::MAX_ANNOTATION_BYTES;
 use ourside_core::Compliance;
-use ourside_evaluator::{handle, Failure, Handled, Services};
 use serde_json::json;
+use support::Aws;
 
-#[derive(Default)]
-struct Aws {
-    config: MemoryConfig,
-    lambda: MemoryLambda,
-    queue: MemoryQueue,
-}
-
-impl Aws {
-    async fn handle(&self, event: &str) -> Result<Handled, Failure> {
-        let services = Services {
-            config: &self.config,
-            lambda: &self.lambda,
-            evaluations: &self.config,
-            findings: &self.queue,
-        };
-        handle(event, &services, support::run()).await
-    }
-
-    fn nothing_reported(&self) -> bool {
-        self.config.accepted().is_empty() && self.queue.messages().is_empty()
-    }
+/// Whether nothing reached Config or the queue.
+fn nothing_reported(aws: &Aws) -> bool {
+    aws.config.accepted().is_empty() && aws.queue.messages().is_empty()
 }
 
 #[tokio::test]
@@ -73,7 +54,7 @@ async fn malformed_events_fail_naming_the_field() {
         let failure = aws.handle(&event).await.unwrap_err();
         assert_eq!(failure.kind(), "MalformedEvent", "{failure}");
         assert_eq!(failure.to_string(), message);
-        assert!(aws.nothing_reported());
+        assert!(nothing_reported(&aws));
     }
 }
 
@@ -137,7 +118,7 @@ async fn unknown_message_and_resource_types_get_their_documented_answer() {
         handled.ignored.as_deref(),
         Some("message type \"ConfigurationItemChangedNotification\" carries no item to judge")
     );
-    assert!(aws.nothing_reported());
+    assert!(nothing_reported(&aws));
     // A resource type the control does not judge (in a rule scoped wider than the control):
     // NOT_APPLICABLE, naming what the control judges.
     let aws = Aws::default();
