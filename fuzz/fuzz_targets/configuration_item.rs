@@ -1,4 +1,5 @@
-//! Configuration items in either key flavour (`ConfigurationItem::parse`), and every document
+//! Configuration items in either key flavour (`ConfigurationItem::parse`) and their typed
+//! views (`Resource::from_item`: JSON in strings, URL-encoded policies), and every document
 //! that carries them as `ourside scan` reads a file (`document::read`: events, invoking events,
 //! SNS notifications, Config API output, snapshots). Both read text: `ourside scan` reports a
 //! file that is not UTF-8 before parsing, and the Lambda runtime only hands over JSON text, so
@@ -7,8 +8,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use ourside_core::asff::Subject;
 use ourside_core::document::{self, Content, Hints};
-use ourside_core::{ConfigurationItem, ResourceType};
+use ourside_core::{ConfigurationItem, Resource, ResourceType};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -18,6 +20,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = item.display_id();
         let _ = item.configuration::<serde_json::Value>();
         let _ = item.supplementary::<serde_json::Value>("BucketPolicy");
+        // The typed view of its type: configuration and supplementary values decoded, however
+        // deep their strings go, policies URL-decoded; and the finding's resource details.
+        let _ = Resource::from_item(&item);
+        let _ = Subject::of(&item);
     }
     let _ = ConfigurationItem::parse_with_type(text, Some(&ResourceType::Ec2SecurityGroup));
     for hints in [
