@@ -64,11 +64,50 @@ pub(crate) fn join_path(prefix: &str, path: &str) -> String {
 
 /// Parses `text` as `T`, reporting the JSON path of the first value that does not fit.
 pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-    de.end()
-        .map_err(|e| InputError::new("", format!("not valid JSON: {e}")))?;
-    Ok(value)
+    nested(|| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
+        de.end()
+            .map_err(|e| InputError::new("", format!("not valid JSON: {e}")))?;
+        Ok(value)
+    })
+}
+
+/// How many JSON documents may be decoded one inside another (JSON held in a string of a
+/// document held in a string…). Real data needs three at most: a bucket policy in `policyText`
+/// in `BucketPolicy` in an item (strings holding strings are unwrapped in one go). serde_json
+/// bounds the nesting of one document (128 levels), but each document in a string starts with
+/// the full allowance again, so without this bound a few megabytes of strings in strings would
+/// exhaust the stack. Six documents of 128 levels stay within a 2 MB thread stack.
+pub const MAX_DOCUMENTS_IN_STRINGS: usize = 6;
+
+thread_local! {
+    static DOCUMENTS_OPEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `parse` as one more document inside the ones being decoded, or refuses when that
+/// would be more than [`MAX_DOCUMENTS_IN_STRINGS`].
+fn nested<T>(parse: impl FnOnce() -> Result<T, InputError>) -> Result<T, InputError> {
+    struct Close;
+    impl Drop for Close {
+        fn drop(&mut self) {
+            DOCUMENTS_OPEN.with(|open| open.set(open.get() - 1));
+        }
+    }
+    let open = DOCUMENTS_OPEN.with(|open| {
+        open.set(open.get() + 1);
+        open.get()
+    });
+    let _close = Close;
+    if open > MAX_DOCUMENTS_IN_STRINGS {
+        return Err(InputError::new(
+            "",
+            format!(
+                "JSON encoded in strings more than {MAX_DOCUMENTS_IN_STRINGS} levels deep: not AWS Config data"
+            ),
+        ));
+    }
+    parse()
 }
 
 /// Parses a raw JSON value that may itself be a JSON string holding the document.
@@ -163,15 +202,16 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EmbeddedVisitor<T> {
             // Not JSON: let the target type decide whether a plain string is acceptable.
             return T::deserialize(text.into_deserializer()).map(Embedded);
         }
-        let mut de = serde_json::Deserializer::from_str(trimmed);
-        let value: Embedded<T> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let inner = path_error(e);
+        nested(|| {
+            let mut de = serde_json::Deserializer::from_str(trimmed);
+            serde_path_to_error::deserialize(&mut de).map_err(path_error)
+        })
+        .map_err(|inner| {
             E::custom(format_args!(
                 "{EMBEDDED_MARK}{}{EMBEDDED_SEP}{} (in a JSON document encoded as a string)",
                 inner.path, inner.message
             ))
-        })?;
-        Ok(value)
+        })
     }
 
     fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
@@ -545,6 +585,34 @@ mod tests {
             err.to_string(),
             "[1]: invalid type: integer `7`, expected an ACL (a JSON object)"
         );
+    }
+
+    #[test]
+    fn documents_in_strings_nest_only_so_deep() {
+        // `levels` string encodings around an ACL: one document each, and the outer one.
+        let encoded = |levels: usize| {
+            let mut text = r#"{"owner":"a"}"#.to_string();
+            for _ in 0..levels {
+                text = serde_json::to_string(&text).unwrap();
+            }
+            text
+        };
+        let deepest = MAX_DOCUMENTS_IN_STRINGS - 1;
+        assert_eq!(
+            parse_str::<Embedded<Acl>>(&encoded(deepest))
+                .unwrap()
+                .0
+                .owner,
+            "a"
+        );
+        let err = parse_str::<Embedded<Acl>>(&encoded(deepest + 1)).unwrap_err();
+        assert!(
+            err.message
+                .starts_with("JSON encoded in strings more than 6 levels deep"),
+            "{err}"
+        );
+        // Refusing leaves nothing open: the next document parses.
+        assert!(parse_str::<Embedded<Acl>>(&encoded(deepest)).is_ok());
     }
 
     #[test]

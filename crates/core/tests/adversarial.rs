@@ -12,6 +12,7 @@ use hostile::*;
 use ourside_core::document::{self, Content, Entry, Hints};
 use ourside_core::engine::{Evaluator, Selected};
 use ourside_core::event::{Message, RuleEvent};
+use ourside_core::policy::PolicyDocument;
 use ourside_core::registry::{self, CONTROLS};
 use ourside_core::rule::{InvocationError, RuleInvocation};
 use ourside_core::verdict::MAX_ANNOTATION_BYTES;
@@ -390,6 +391,43 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         error.to_string(),
         "configuration: expected an object, found a list"
     );
+}
+
+/// Each document held in a string starts serde_json's nesting allowance again: strings in
+/// strings, each in 120 lists, once exhausted the stack. Run on a 2 MB stack, as small as a
+/// test thread's, so the bound is what keeps it from overflowing.
+#[test]
+fn documents_in_strings_in_lists_are_bounded() {
+    let refused = "JSON encoded in strings more than 6 levels deep: not AWS Config data";
+    let small_stack = |work: Box<dyn FnOnce() + Send>| {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(work)
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    small_stack(Box::new(move || {
+        let policy = policy_in_strings(16, 120);
+        assert!(policy.len() > 1 << 20);
+        let error = PolicyDocument::parse(&policy).unwrap_err();
+        assert!(error.message.ends_with(refused), "{}", error.message);
+        assert!(PolicyDocument::parse(&policy_in_strings(2, 120)).is_ok());
+    }));
+    small_stack(Box::new(move || {
+        let mut bucket = bucket_with_huge_policy(0);
+        bucket["supplementaryConfiguration"]["BucketPolicy"] =
+            json!(json!({"policyText": policy_in_strings(16, 120)}).to_string());
+        let error = verdict("S3.2", &bucket.to_string()).unwrap_err();
+        assert!(
+            error
+                .path
+                .starts_with("supplementaryConfiguration.BucketPolicy.policyText"),
+            "{}",
+            error.path
+        );
+        assert!(error.message.ends_with(refused), "{}", error.message);
+    }));
 }
 
 #[test]

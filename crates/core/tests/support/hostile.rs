@@ -140,3 +140,15 @@ pub fn nested_lists(depth: usize) -> String {
 pub fn nested_objects(depth: usize) -> String {
     format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth))
 }
+
+/// A policy document inside `levels` JSON strings, each string inside `depth` lists: every
+/// level a fresh document for the parser, `depth` deep.
+pub fn policy_in_strings(levels: usize, depth: usize) -> String {
+    let mut text =
+        json!({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "*"}}).to_string();
+    for _ in 0..levels {
+        let string = Value::String(text).to_string();
+        text = format!("{}{string}{}", "[".repeat(depth), "]".repeat(depth));
+    }
+    text
+}
