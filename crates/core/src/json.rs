@@ -74,11 +74,12 @@ pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
 }
 
 /// How many JSON documents may be decoded one inside another (JSON held in a string of a
-/// document held in a string…). Real data needs three at most: a bucket policy in `policyText`
-/// in `BucketPolicy` in an item (strings holding strings are unwrapped in one go). serde_json
-/// bounds the nesting of one document (128 levels), but each document in a string starts with
-/// the full allowance again, so without this bound a few megabytes of strings in strings would
-/// exhaust the stack. Six documents of 128 levels stay within a 2 MB thread stack.
+/// document held in a string…). Real data needs three at most (the fixtures, the shared corpus
+/// and the example account all read with a bound of three), such as a bucket policy in
+/// `policyText` in `BucketPolicy` in an item. serde_json bounds the nesting of one document
+/// (128 levels), but each document in a string starts with the full allowance again, so without
+/// this bound a few megabytes of strings in strings would exhaust the stack. Six documents of
+/// 128 levels stay within a 2 MB thread stack.
 pub const MAX_DOCUMENTS_IN_STRINGS: usize = 6;
 
 thread_local! {
