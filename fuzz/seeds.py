@@ -9,6 +9,10 @@ configuration items are taken out of events, invoking events and API output (for
 events naming a control that judges their type (for `rule_event`); policy documents and CIDR
 blocks found anywhere become seeds for `policy` and `cidr`. Seeds are named by their content's
 hash, so running this again adds nothing twice. Nothing here is a test: bad files are skipped.
+
+It also writes OUT_DIR/json.dict, a libFuzzer dictionary of every object key, resource type and
+message type found (JSON held in strings decoded), so that mutations can insert the field names
+the parsers look for.
 """
 
 import hashlib
@@ -92,6 +96,21 @@ def cidrs_in(document):
     return found
 
 
+DICT_TOKEN = re.compile(r"^[A-Za-z0-9:._/%@*?${}+-]{2,64}$")
+
+
+def tokens_in(document):
+    """Object keys and the values that name types, for the dictionary."""
+    found = set()
+    for value in walk(decoded(document)):
+        if isinstance(value, dict):
+            found.update(k for k in value if isinstance(k, str))
+            for key in ("resourceType", "messageType", "configurationItemStatus", "Effect"):
+                if isinstance(value.get(key), str):
+                    found.add(value[key])
+    return {t for t in found if DICT_TOKEN.match(t)}
+
+
 def controls_by_type(fixtures):
     """For each resource type, a control our fixtures show judging it."""
     by_type = {}
@@ -140,6 +159,7 @@ def main():
     for target in TARGETS:
         os.makedirs(os.path.join(out, target), exist_ok=True)
     by_type = {}
+    tokens = set()
     for source in sources:
         by_type.update(controls_by_type(source))
     for source in sources:
@@ -153,6 +173,7 @@ def main():
                     document = json.loads(raw)
                 except ValueError:
                     continue
+                tokens |= tokens_in(document)
                 for target in ("configuration_item", "evaluate"):
                     save(target, raw)
                 if isinstance(document, dict) and "invokingEvent" in document:
@@ -179,7 +200,14 @@ def main():
                     save("cidr", "\n".join(sorted(set(cidrs))))
     save("cidr", "0.0.0.0/0\n10.0.0.0/8\n11.0.0.0/0\n::/0\n2001:db8::/32\n22\n80,443,1020-1025\n-1\ntcp\n")
     save("policy", "s3:Get*\ns3:GetObject")
-    print(" ".join(f"{t}: {n} new seeds" for t, n in added.items()))
+    # libFuzzer's format: one quoted token per line, `\"` for a quote inside.
+    literals = ["null", "true", "false", r"\"null\"", r"\"\"", "[]", "{}", "-1", "22.0", "%7B"]
+    with open(os.path.join(out, "json.dict"), "w", encoding="ascii") as f:
+        for token in sorted(tokens):
+            f.write('"\\"' + token + '\\""\n')
+        for token in literals:
+            f.write('"' + token + '"\n')
+    print(" ".join(f"{t}: {n} new seeds" for t, n in added.items()), f"dictionary: {len(tokens)} tokens")
 
 
 if __name__ == "__main__":
