@@ -200,14 +200,14 @@ fn read_into(
     } else if let Some(list) = probe.results {
         push_item_list(list.get(), &at("Results"), hints, out)?;
     } else if let Some(item) = probe.aggregate_item {
-        push_item(item.get(), &at("ConfigurationItem"), hints, out);
+        push_item(item.get(), &at("ConfigurationItem"), hints, out, "");
     } else if let (Some(_), Some(data)) = (probe.status_code, probe.data) {
         read_into(data.get(), &at("data"), hints, depth + 1, out)?;
     } else if probe.resource_type.is_some()
         || probe.configuration.is_some()
         || probe.status.is_some()
     {
-        push_item(text, location, hints, out);
+        push_item(text, location, hints, out, "");
     } else {
         return Err(InputError::new(
             location,
@@ -339,27 +339,23 @@ fn push_item_list(
     for (i, raw) in list.iter().enumerate() {
         let at = format!("{location}[{i}]");
         // SelectResourceConfig returns each result as a JSON string.
-        let owned;
-        let item_text = if raw.get().trim_start().starts_with('"') {
+        if raw.get().trim_start().starts_with('"') {
             match parse_str::<String>(raw.get()) {
-                Ok(s) => {
-                    owned = s;
-                    owned.as_str()
-                }
-                Err(e) => {
-                    out.push(error(&at, e.within(&at)));
-                    continue;
-                }
+                Ok(text) => push_item(&text, &at, hints, out, ENCODED),
+                Err(e) => out.push(error(&at, e.within(&at))),
             }
         } else {
-            raw.get()
-        };
-        push_item(item_text, &at, hints, out);
+            push_item(raw.get(), &at, hints, out, "");
+        }
     }
     Ok(())
 }
 
-fn push_item(text: &str, location: &str, hints: &Hints, out: &mut Vec<Entry>) {
+/// Said of errors in an item that arrived as a JSON string.
+const ENCODED: &str = " (in a configuration item encoded as a string)";
+
+/// Reads one item; `context` is appended to the message of its error.
+fn push_item(text: &str, location: &str, hints: &Hints, out: &mut Vec<Entry>, context: &str) {
     match ConfigurationItem::parse_with_type(text, hints.resource_type.as_ref()) {
         Ok(item) => out.push(Entry {
             location: location.to_string(),
@@ -370,7 +366,11 @@ fn push_item(text: &str, location: &str, hints: &Hints, out: &mut Vec<Entry>) {
             },
         }),
         Err(mut e) => {
-            if e.path == "resourceType" && hints.resource_type.is_none() {
+            e.message.push_str(context);
+            if e.path == "resourceType"
+                && e.message.starts_with("missing")
+                && hints.resource_type.is_none()
+            {
                 e.message.push_str(
                     " (SelectResourceConfig results carry only the selected fields: add resourceType to \
                      the SELECT list, or pass --resource-type)",

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::item::{ConfigurationItem, RawItem};
-use crate::json::{parse_str, Embedded, Flag, InputError, Text};
+use crate::json::{parse_str, Embedded, Expected, Flag, InputError, Object, Text};
 use crate::params::RawParams;
 use crate::timestamp::{MaybeTimestamp, Timestamp};
 
@@ -66,6 +66,16 @@ struct RawEvent {
     account_id: Option<Text>,
 }
 
+impl Expected for RawEvent {
+    const EXPECTED: &'static str =
+        "an AWS Config rule event (a JSON object with invokingEvent, ruleParameters, resultToken)";
+}
+
+impl Expected for RawMessage {
+    const EXPECTED: &'static str =
+        "an invoking event (a JSON object with messageType, or a string holding one)";
+}
+
 /// The decoded `invokingEvent`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
@@ -80,11 +90,11 @@ pub(crate) struct RawMessage {
 impl RuleEvent {
     /// Parses the Lambda event.
     pub fn parse(text: &str) -> Result<Self, InputError> {
-        let raw: RawEvent = parse_str(text)?;
+        let Object(raw) = parse_str::<Object<RawEvent>>(text)?;
         let invoking = raw.invoking_event.ok_or_else(|| {
             InputError::new("invokingEvent", "missing: not an AWS Config rule event")
         })?;
-        let message: RawMessage = crate::json::parse_embedded::<RawMessage>(&invoking)
+        let Object(message) = crate::json::parse_embedded::<Object<RawMessage>>(&invoking)
             .map_err(|e| e.within("invokingEvent"))?;
         let rule_parameters = match raw.rule_parameters {
             None => RawParams::default(),
@@ -172,7 +182,7 @@ impl<'de> Deserialize<'de> for RawItems {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawItems, A::Error> {
                 let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
+                while let Some(Object(item)) = seq.next_element()? {
                     items.push(item);
                 }
                 Ok(RawItems {
@@ -203,8 +213,8 @@ pub(crate) fn parse_message(
     text: &str,
     path: &str,
 ) -> Result<(String, Option<Timestamp>, Message), InputError> {
-    let raw: RawMessage = parse_str::<Embedded<RawMessage>>(text)
-        .map(|e| e.0)
+    let raw: RawMessage = parse_str::<Embedded<Object<RawMessage>>>(text)
+        .map(|e| e.0 .0)
         .map_err(|e| e.within(path))?;
     decode_message(raw, path)
 }

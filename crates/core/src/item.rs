@@ -15,7 +15,9 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::json::{parse_embedded, parse_embedded_option, InputError, Present, Text};
+use crate::json::{
+    parse_embedded, parse_embedded_option, Expected, InputError, Object, Present, Text,
+};
 use crate::resource::ResourceType;
 use crate::timestamp::{MaybeTimestamp, Timestamp};
 
@@ -114,7 +116,7 @@ impl ConfigurationItem {
         text: &str,
         default_type: Option<&ResourceType>,
     ) -> Result<Self, InputError> {
-        let mut raw: RawItem = crate::json::parse_str(text)?;
+        let Object(mut raw) = crate::json::parse_str::<Object<RawItem>>(text)?;
         let mut typed_by_caller = false;
         if raw
             .resource_type
@@ -206,9 +208,17 @@ pub(crate) struct RawItem {
     availability_zone: Option<String>,
     resource_creation_time: MaybeTimestamp,
     tags: Tags,
-    relationships: Present<Vec<RawRelationship>>,
+    relationships: Present<Vec<Object<RawRelationship>>>,
     configuration: Option<Box<RawValue>>,
     supplementary_configuration: Present<BTreeMap<String, Box<RawValue>>>,
+}
+
+impl Expected for RawItem {
+    const EXPECTED: &'static str = "a configuration item (a JSON object)";
+}
+
+impl Expected for RawRelationship {
+    const EXPECTED: &'static str = "a relationship (a JSON object with resourceType, resourceId)";
 }
 
 #[derive(Deserialize, Default)]
@@ -277,7 +287,7 @@ impl RawItem {
                 .0
                 .unwrap_or_default()
                 .into_iter()
-                .map(|r| Relationship {
+                .map(|Object(r)| Relationship {
                     resource_type: r.resource_type,
                     resource_id: r.resource_id,
                     resource_name: r.resource_name,

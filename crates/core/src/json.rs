@@ -16,15 +16,27 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeOwned, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-/// Where a value failed to parse and what was expected there.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
+/// Where a value failed to parse and what was expected there. Shown as `path: message`, or
+/// the message alone when the whole document is at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
     /// JSON path of the offending value, e.g. `configuration.ipPermissions[0].fromPort`.
     pub path: String,
     /// What was found and what was expected.
     pub message: String,
 }
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
 
 impl InputError {
     /// The message loses any value serde quotes ([`without_values`]).
@@ -56,14 +68,55 @@ pub(crate) fn join_path(prefix: &str, path: &str) -> String {
 /// Tracking the path costs about as much as the parse itself and matters only on failure, so
 /// the text is parsed plainly first and again, tracking the path, only when that fails.
 pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    if let Ok(value) = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
-        return Ok(value);
+    nested(|| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        if let Ok(value) = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
+            return Ok(value);
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
+        de.end()
+            .map_err(|e| InputError::new("", format!("not valid JSON: {e}")))?;
+        Ok(value)
+    })
+}
+
+/// How many JSON documents may be decoded one inside another (JSON held in a string of a
+/// document held in a string…). Real data needs three at most (the fixtures, the shared corpus
+/// and the example account all read with a bound of three), such as a bucket policy in
+/// `policyText` in `BucketPolicy` in an item. serde_json bounds the nesting of one document
+/// (128 levels), but each document in a string starts with the full allowance again, so without
+/// this bound a few megabytes of strings in strings would exhaust the stack. Six documents of
+/// 128 levels stay within a 2 MB thread stack.
+pub const MAX_DOCUMENTS_IN_STRINGS: usize = 6;
+
+thread_local! {
+    static DOCUMENTS_OPEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `parse` as one more document inside the ones being decoded, or refuses when that
+/// would be more than [`MAX_DOCUMENTS_IN_STRINGS`].
+fn nested<T>(parse: impl FnOnce() -> Result<T, InputError>) -> Result<T, InputError> {
+    struct Close;
+    impl Drop for Close {
+        fn drop(&mut self) {
+            DOCUMENTS_OPEN.with(|open| open.set(open.get() - 1));
+        }
     }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-    de.end().map_err(|e| InputError::new("", e.to_string()))?;
-    Ok(value)
+    let open = DOCUMENTS_OPEN.with(|open| {
+        open.set(open.get() + 1);
+        open.get()
+    });
+    let _close = Close;
+    if open > MAX_DOCUMENTS_IN_STRINGS {
+        return Err(InputError::new(
+            "",
+            format!(
+                "JSON encoded in strings more than {MAX_DOCUMENTS_IN_STRINGS} levels deep: not AWS Config data"
+            ),
+        ));
+    }
+    parse()
 }
 
 /// Parses a raw JSON value that may itself be a JSON string holding the document.
@@ -103,6 +156,11 @@ fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
     };
     let inner = e.into_inner();
     let message = strip_position(&inner.to_string());
+    let message = match inner.classify() {
+        serde_json::error::Category::Syntax => format!("not valid JSON: {message}"),
+        serde_json::error::Category::Eof => format!("truncated JSON: {message}"),
+        serde_json::error::Category::Io | serde_json::error::Category::Data => message,
+    };
     // A failure inside an embedded document already carries its own path.
     if let Some(rest) = message.strip_prefix(EMBEDDED_MARK) {
         if let Some((inner_path, inner_message)) = rest.split_once(EMBEDDED_SEP) {
@@ -232,6 +290,34 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EmbeddedVisitor<T> {
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         T::deserialize(v.into_deserializer()).map(Embedded)
+    }
+}
+
+/// What an [`Object`] holds, for error messages: "expected {EXPECTED}".
+pub(crate) trait Expected {
+    const EXPECTED: &'static str;
+}
+
+/// A JSON object read into the struct `T`, and nothing else. serde's derived structs also read
+/// a list as their fields in order, which no AWS document means and which would report a
+/// baffling position; and their error messages name the Rust type. This refuses every other
+/// kind of value, saying what was expected (`T::EXPECTED`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de> + Expected> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Expected> Visitor<'de> for ObjectVisitor<T> {
+            type Value = Object<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(T::EXPECTED)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+        deserializer.deserialize_any(ObjectVisitor(PhantomData))
     }
 }
 
@@ -547,6 +633,77 @@ mod tests {
         assert_eq!(
             parse_str::<Present<Acl>>(r#"{"owner":"x"}"#).unwrap().0,
             Some(Acl { owner: "x".into() })
+        );
+    }
+
+    impl Expected for Acl {
+        const EXPECTED: &'static str = "an ACL (a JSON object)";
+    }
+
+    #[test]
+    fn objects_refuse_lists_and_say_what_they_expected() {
+        assert_eq!(
+            parse_str::<Object<Acl>>(r#"{"owner":"a"}"#)
+                .unwrap()
+                .0
+                .owner,
+            "a"
+        );
+        // A derived struct alone would take the list as its fields in order.
+        assert!(parse_str::<Acl>(r#"["a"]"#).is_ok());
+        let err = parse_str::<Object<Acl>>(r#"["a"]"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid type: sequence, expected an ACL (a JSON object)"
+        );
+        let err = parse_str::<Vec<Object<Acl>>>(r#"[{"owner":"a"},7]"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[1]: invalid type: integer `7`, expected an ACL (a JSON object)"
+        );
+    }
+
+    #[test]
+    fn documents_in_strings_nest_only_so_deep() {
+        // `levels` string encodings around an ACL: one document each, and the outer one.
+        let encoded = |levels: usize| {
+            let mut text = r#"{"owner":"a"}"#.to_string();
+            for _ in 0..levels {
+                text = serde_json::to_string(&text).unwrap();
+            }
+            text
+        };
+        let deepest = MAX_DOCUMENTS_IN_STRINGS - 1;
+        assert_eq!(
+            parse_str::<Embedded<Acl>>(&encoded(deepest))
+                .unwrap()
+                .0
+                .owner,
+            "a"
+        );
+        let err = parse_str::<Embedded<Acl>>(&encoded(deepest + 1)).unwrap_err();
+        assert!(
+            err.message
+                .starts_with("JSON encoded in strings more than 6 levels deep"),
+            "{err}"
+        );
+        // Refusing leaves nothing open: the next document parses.
+        assert!(parse_str::<Embedded<Acl>>(&encoded(deepest)).is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_say_the_json_is_broken() {
+        let err = parse_str::<Acl>(r#"{"owner":"a""#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "truncated JSON: EOF while parsing an object"
+        );
+        let err = parse_str::<Acl>(r#"{"owner":"a",}"#).unwrap_err();
+        assert_eq!(err.to_string(), "not valid JSON: trailing comma");
+        let err = parse_str::<Acl>(r#"{"owner":"a"} x"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not valid JSON: trailing characters at line 1 column 15"
         );
     }
 

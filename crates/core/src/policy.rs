@@ -11,7 +11,7 @@ use std::fmt;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::json::{parse_str, OneOrMany, Text};
+use crate::json::{parse_str, Expected, Object, OneOrMany, Text};
 
 /// A parsed policy document.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -331,7 +331,11 @@ struct RawDocument {
     #[serde(rename = "Version", default)]
     version: Option<Text>,
     #[serde(rename = "Statement", default)]
-    statement: OneOrMany<RawStatement>,
+    statement: OneOrMany<Object<RawStatement>>,
+}
+
+impl Expected for RawStatement {
+    const EXPECTED: &'static str = "a policy statement (a JSON object)";
 }
 
 #[derive(Deserialize)]
@@ -404,7 +408,12 @@ impl From<RawDocument> for PolicyDocument {
     fn from(raw: RawDocument) -> Self {
         PolicyDocument {
             version: raw.version.map(|v| v.0),
-            statements: raw.statement.0.into_iter().map(Statement::from).collect(),
+            statements: raw
+                .statement
+                .0
+                .into_iter()
+                .map(|s| Statement::from(s.0))
+                .collect(),
         }
     }
 }
@@ -470,7 +479,7 @@ fn decode_document_text(text: &str) -> Result<PolicyDocument, String> {
     let json = document_json(trimmed)?;
     parse_str::<PolicyDocument>(&json).map_err(|e| {
         if e.path.is_empty() {
-            format!("policy document is not valid JSON: {}", e.message)
+            format!("policy document: {}", e.message)
         } else {
             format!("policy document {}: {}", e.path, e.message)
         }

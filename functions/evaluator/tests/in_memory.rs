@@ -6,41 +6,14 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use ourside_aws::memory::{Fault, MemoryConfig, MemoryLambda, MemoryQueue};
+use ourside_aws::memory::Fault;
 use ourside_aws::AwsError;
-use ourside_core::record::{FindingRecord, Origin};
+use ourside_core::record::Origin;
 use ourside_core::rule::InvocationError;
 use ourside_core::{Compliance, Timestamp};
-use ourside_evaluator::{handle, Failure, Handled, Services};
+use ourside_evaluator::Failure;
 use serde_json::json;
 use support::*;
-
-#[derive(Default)]
-struct Aws {
-    config: MemoryConfig,
-    lambda: MemoryLambda,
-    queue: MemoryQueue,
-}
-
-impl Aws {
-    async fn handle(&self, event: &str) -> Result<Handled, Failure> {
-        let services = Services {
-            config: &self.config,
-            lambda: &self.lambda,
-            evaluations: &self.config,
-            findings: &self.queue,
-        };
-        handle(event, &services, run()).await
-    }
-
-    fn records(&self) -> Vec<FindingRecord> {
-        self.queue
-            .messages()
-            .iter()
-            .map(|m| serde_json::from_str(m).expect("a finding record"))
-            .collect()
-    }
-}
 
 fn s3_2() -> serde_json::Value {
     json!({"controlId": "S3.2"})

@@ -5,8 +5,10 @@
 use std::time::Duration;
 
 use ourside_aws::deliver::Retry;
+use ourside_aws::memory::{MemoryConfig, MemoryLambda, MemoryQueue};
+use ourside_core::record::FindingRecord;
 use ourside_core::Timestamp;
-use ourside_evaluator::Run;
+use ourside_evaluator::{handle, Failure, Handled, Run, Services};
 use ourside_lambda::events::{self, Rule};
 use serde_json::{json, Value};
 
@@ -22,6 +24,34 @@ pub fn run() -> Run {
             max_delay: Duration::from_millis(5),
             deadline: None,
         },
+    }
+}
+
+/// The evaluator's services on the in-memory adapters.
+#[derive(Default)]
+pub struct Aws {
+    pub config: MemoryConfig,
+    pub lambda: MemoryLambda,
+    pub queue: MemoryQueue,
+}
+
+impl Aws {
+    pub async fn handle(&self, event: &str) -> Result<Handled, Failure> {
+        let services = Services {
+            config: &self.config,
+            lambda: &self.lambda,
+            evaluations: &self.config,
+            findings: &self.queue,
+        };
+        handle(event, &services, run()).await
+    }
+
+    pub fn records(&self) -> Vec<FindingRecord> {
+        self.queue
+            .messages()
+            .iter()
+            .map(|m| serde_json::from_str(m).expect("a finding record"))
+            .collect()
     }
 }
 
