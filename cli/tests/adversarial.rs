@@ -98,7 +98,7 @@ fn every_bad_file_is_named_and_the_others_are_judged() {
         ),
         format!(
             "ourside: {}: error: EC2.13 on AWS::EC2::SecurityGroup sg-0bad: \
-             configuration.ipPermissions[1].fromPort: invalid value: string \"twenty-two\", expected a number",
+             configuration.ipPermissions[1].fromPort: invalid value: a string, expected a number",
             at("c-wrong-type.json")
         ),
         format!(

@@ -120,7 +120,7 @@ fn wrong_types_name_the_path_and_what_was_expected() {
         (
             r#"{"resourceType":"AWS::S3::Bucket","configurationItemCaptureTime":"yesterday"}"#,
             "configurationItemCaptureTime",
-            "invalid value: string \"yesterday\", expected an RFC 3339 timestamp or epoch seconds",
+            "invalid value: a string, expected an RFC 3339 timestamp or epoch seconds",
         ),
         (
             r#"{"resourceType":"AWS::S3::Bucket","relationships":[5]}"#,
@@ -140,7 +140,7 @@ fn wrong_types_name_the_path_and_what_was_expected() {
         (
             r#""AWS::S3::Bucket""#,
             "",
-            "invalid type: string \"AWS::S3::Bucket\", expected a configuration item (a JSON object)",
+            "invalid type: a string, expected a configuration item (a JSON object)",
         ),
     ] {
         assert_error(ConfigurationItem::parse(text), path, message);
@@ -161,12 +161,12 @@ fn wrong_types_name_the_path_and_what_was_expected() {
         (
             r#"{"invokingEvent":"{\"messageType\":\"ConfigurationItemChangeNotification\",\"configurationItem\":\"vol-1\"}"}"#,
             "invokingEvent.configurationItem",
-            "invalid type: string \"vol-1\", expected a configuration item (a JSON object)",
+            "invalid type: a string, expected a configuration item or a list of them (in a JSON document encoded as a string)",
         ),
         (
             r#"{"invokingEvent":"{\"messageType\":\"ScheduledNotification\"}","eventLeftScope":"maybe"}"#,
             "eventLeftScope",
-            "invalid value: string \"maybe\", expected a boolean (true/false, or the strings \"true\"/\"false\")",
+            "invalid value: a string, expected a boolean (true/false, or the strings \"true\"/\"false\")",
         ),
         (
             r#"{"invokingEvent":"{\"messageType\":\"ScheduledNotification\"}","ruleParameters":"[1]"}"#,
@@ -205,7 +205,7 @@ fn an_invoking_event_that_is_not_json_or_not_a_message() {
         ),
         (
             json!("hello"),
-            format!("invalid type: string \"hello\", {expected}"),
+            format!("invalid type: a string, {expected}"),
         ),
         (
             json!("[\"ConfigurationItemChangeNotification\"]"),
