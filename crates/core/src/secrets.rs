@@ -195,12 +195,30 @@ fn copying() -> Detector {
 
 /// Tags as findings carry them: a value that looks like a credential (judged under its key,
 /// with the other tags of the resource) is [`withheld`]; keys are names and are kept.
+///
+/// Every control judging an item writes a record and a finding with the same tags, so the last
+/// tags judged (per thread) are remembered with their answer: the detector runs once per item.
 pub fn withhold_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    type Judged = Option<(BTreeMap<String, String>, BTreeMap<String, String>)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Judged> = const { std::cell::RefCell::new(None) };
+    }
+    if tags.is_empty() {
+        return BTreeMap::new();
+    }
+    if let Some(kept) = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(judged, _)| judged == tags)
+            .map(|(_, kept)| kept.clone())
+    }) {
+        return kept;
+    }
     let pairs: Vec<(&String, &String)> = tags.iter().collect();
     let mut kept = tags.clone();
     for finding in copying().scan(&pairs) {
         kept.insert(finding.variable, withheld(finding.reason));
     }
+    LAST.set(Some((tags.clone(), kept.clone())));
     kept
 }
 
