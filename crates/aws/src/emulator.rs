@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::clients::Settings;
+use crate::http1;
 
 /// The region every emulator test uses.
 pub const REGION: &str = "eu-west-1";
@@ -288,9 +289,11 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
     let mut buffer = Vec::new();
     loop {
-        let Some((method, path, headers, body)) = read_request(&mut stream, &mut buffer) else {
+        let Some(request) = http1::read_request(&mut stream, &mut buffer) else {
             return;
         };
+        let body = String::from_utf8_lossy(&request.body).into_owned();
+        let (method, path, headers) = (request.method, request.target, request.headers);
         let reply = if method == "GET" && path.ends_with("/runtime/invocation/next") {
             match next_event(shared) {
                 Some((id, event)) => {
@@ -308,11 +311,9 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
         } else if method == "POST" && path.contains("/runtime/invocation/") {
             let request_id = path.split('/').rev().nth(1).unwrap_or_default().to_string();
             let outcome = if path.ends_with("/error") {
-                let kind = headers
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("Lambda-Runtime-Function-Error-Type"))
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default();
+                let kind = http1::header(&headers, "Lambda-Runtime-Function-Error-Type")
+                    .unwrap_or_default()
+                    .to_string();
                 Err((kind, body))
             } else {
                 Ok(body)
@@ -369,86 +370,6 @@ fn next_event(shared: &Shared) -> Option<(String, String)> {
             .map(|(s, _)| s)
             .unwrap_or_else(|p| p.into_inner().0);
     }
-}
-
-type Request = (String, String, Vec<(String, String)>, String);
-
-/// Reads one HTTP/1.1 request (Content-Length or chunked body).
-fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Request> {
-    let header_end = loop {
-        if let Some(i) = find(buffer, b"\r\n\r\n") {
-            break i;
-        }
-        fill(stream, buffer)?;
-    };
-    let head = String::from_utf8_lossy(&buffer[..header_end]).to_string();
-    buffer.drain(..header_end + 4);
-    let mut lines = head.lines();
-    let mut request_line = lines.next()?.split_whitespace();
-    let method = request_line.next()?.to_string();
-    let path = request_line.next()?.to_string();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    let body = if header("Transfer-Encoding").is_some_and(|v| v.contains("chunked")) {
-        let mut body = Vec::new();
-        loop {
-            let line_end = loop {
-                if let Some(i) = find(buffer, b"\r\n") {
-                    break i;
-                }
-                fill(stream, buffer)?;
-            };
-            let size_text = String::from_utf8_lossy(&buffer[..line_end]).to_string();
-            let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-            buffer.drain(..line_end + 2);
-            while buffer.len() < size + 2 {
-                fill(stream, buffer)?;
-            }
-            body.extend_from_slice(&buffer[..size]);
-            buffer.drain(..size + 2);
-            if size == 0 {
-                break;
-            }
-        }
-        body
-    } else {
-        let length: usize = header("Content-Length")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        while buffer.len() < length {
-            fill(stream, buffer)?;
-        }
-        buffer.drain(..length).collect()
-    };
-    Some((
-        method,
-        path,
-        headers,
-        String::from_utf8_lossy(&body).to_string(),
-    ))
-}
-
-fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
-    let mut chunk = [0u8; 8192];
-    match stream.read(&mut chunk) {
-        Ok(0) | Err(_) => None,
-        Ok(n) => {
-            buffer.extend_from_slice(&chunk[..n]);
-            Some(())
-        }
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

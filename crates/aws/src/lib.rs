@@ -9,6 +9,8 @@ pub mod config;
 pub mod deliver;
 pub mod emulator;
 pub mod error;
+pub mod faults;
+mod http1;
 pub mod lambda;
 pub mod logging;
 pub mod memory;
