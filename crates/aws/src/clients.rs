@@ -23,6 +23,9 @@ pub struct Settings {
     /// Attempts per call, throttling and 5xx included (the SDK's standard retry mode, with
     /// jittered exponential backoff).
     pub max_attempts: u32,
+    /// The backoff ceiling before the first retry (doubling after each, up to 20 s; the wait is
+    /// drawn below it).
+    pub initial_backoff: Duration,
     /// Longest wait for one attempt.
     pub attempt_timeout: Duration,
     /// Longest wait for a call, all attempts included.
@@ -44,6 +47,7 @@ impl Settings {
             region,
             endpoint_url: env::var("AWS_ENDPOINT_URL").ok().filter(|u| !u.is_empty()),
             max_attempts: 5,
+            initial_backoff: Duration::from_secs(1),
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(20),
             local: false,
@@ -56,6 +60,7 @@ impl Settings {
             region: region.to_string(),
             endpoint_url: Some(endpoint_url.to_string()),
             max_attempts: 3,
+            initial_backoff: Duration::from_secs(1),
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(15),
             local: true,
@@ -98,7 +103,11 @@ impl Settings {
                 }),
             )
             .time_source(aws_smithy_async::time::SystemTimeSource::new())
-            .retry_config(RetryConfig::standard().with_max_attempts(self.max_attempts))
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(self.max_attempts)
+                    .with_initial_backoff(self.initial_backoff),
+            )
             .timeout_config(
                 TimeoutConfig::builder()
                     .operation_attempt_timeout(self.attempt_timeout)
