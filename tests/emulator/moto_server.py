@@ -4,9 +4,17 @@
   creation times of the items it serves (GetResourceConfigHistory, BatchGetResourceConfig) as
   Python date strings ("2026-06-01 10:00:00.123456+00:00"), which the Rust SDK rightly
   refuses. They are converted before they go out.
-- moto does not implement GetComplianceDetailsByConfigRule. It keeps no evaluations either
-  (its PutEvaluations accepts TestMode only), so the answer consistent with its state is "no
-  evaluations": that is what it now returns, in the service's response shape.
+- moto's PutEvaluations accepts TestMode only, and it does not implement
+  GetComplianceDetailsByConfigRule. Evaluations are now kept as Config keeps them: one per rule
+  and resource, the one with the newest OrderingTimestamp winning (TestMode still keeps
+  nothing). moto has no rule behind a result token, so an evaluation is filed under its
+  ResultToken, and GetComplianceDetailsByConfigRule answers for a rule with what is filed under
+  the rule's name (tests that read evaluations back pass the rule's name as the token; any
+  other token is kept but never read).
+
+- moto's Security Hub GetFindings ignores its filters and answers with every finding. A lookup
+  by finding ids only (an Id filter of EQUALS values, what the publisher asks) now answers with
+  those findings alone; any other filter is still ignored.
 
 And two rules of Security Hub's BatchImportFindings that moto does not enforce:
 
@@ -26,6 +34,7 @@ from moto.config.models import ConfigBackend
 from moto.config.responses import ConfigResponse
 from moto.securityhub.exceptions import InvalidInputException
 from moto.securityhub.models import SecurityHubBackend
+from moto.securityhub.responses import SecurityHubResponse
 from moto.server import main
 
 TIME_FIELDS = ("configurationItemCaptureTime", "resourceCreationTime")
@@ -64,10 +73,63 @@ ConfigBackend.batch_get_resource_config = _with_epoch_times(
 
 
 
+def _evaluations(backend):
+    if not hasattr(backend, "ourside_evaluations"):
+        backend.ourside_evaluations = {}
+    return backend.ourside_evaluations
+
+
+def _put_evaluations(self):
+    evaluations = self._get_param("Evaluations") or []
+    token = self._get_param("ResultToken")
+    if not evaluations or not token:
+        # moto's own checks and messages.
+        return ConfigBackend.put_evaluations(self.config_backend, evaluations, token, True)
+    if self._get_param("TestMode"):
+        return json.dumps({"FailedEvaluations": []})
+    kept = _evaluations(self.config_backend)
+    now = datetime.datetime.now(datetime.timezone.utc).timestamp()
+    for evaluation in evaluations:
+        key = (token, evaluation["ComplianceResourceType"], evaluation["ComplianceResourceId"])
+        ordering = float(evaluation["OrderingTimestamp"])
+        stored = kept.get(key)
+        if stored is None or ordering >= stored["OrderingTimestamp"]:
+            kept[key] = dict(evaluation, OrderingTimestamp=ordering, ResultRecordedTime=now)
+    return json.dumps({"FailedEvaluations": []})
+
+
 def _get_compliance_details_by_config_rule(self):
-    return json.dumps({"EvaluationResults": []})
+    rule = self._get_param("ConfigRuleName")
+    wanted = self._get_param("ComplianceTypes") or []
+    limit = int(self._get_param("Limit") or 100)
+    start = int(self._get_param("NextToken") or 0)
+    found = [
+        {
+            "EvaluationResultIdentifier": {
+                "EvaluationResultQualifier": {
+                    "ConfigRuleName": rule,
+                    "ResourceType": resource_type,
+                    "ResourceId": resource_id,
+                },
+                "OrderingTimestamp": evaluation["OrderingTimestamp"],
+            },
+            "ComplianceType": evaluation["ComplianceType"],
+            "ResultRecordedTime": evaluation["ResultRecordedTime"],
+            "ConfigRuleInvokedTime": evaluation["ResultRecordedTime"],
+            "Annotation": evaluation.get("Annotation", ""),
+        }
+        for (token, resource_type, resource_id), evaluation in sorted(
+            _evaluations(self.config_backend).items()
+        )
+        if token == rule and (not wanted or evaluation["ComplianceType"] in wanted)
+    ]
+    answer = {"EvaluationResults": found[start : start + limit]}
+    if start + limit < len(found):
+        answer["NextToken"] = str(start + limit)
+    return json.dumps(answer)
 
 
+ConfigResponse.put_evaluations = _put_evaluations
 ConfigResponse.get_compliance_details_by_config_rule = _get_compliance_details_by_config_rule
 
 def _checked_batch_import_findings(method):
@@ -92,6 +154,24 @@ def _checked_batch_import_findings(method):
 
     return patched
 
+
+def _findings_by_id(method):
+    def patched(self):
+        filters = self._get_param("Filters") or {}
+        ids = {
+            f.get("Value")
+            for f in filters.get("Id", [])
+            if f.get("Comparison") == "EQUALS"
+        }
+        if not ids or set(filters) != {"Id"}:
+            return method(self)
+        found = [f.as_dict() for f in list(self.securityhub_backend.findings) if f.id in ids]
+        return json.dumps({"Findings": found})
+
+    return patched
+
+
+SecurityHubResponse.get_findings = _findings_by_id(SecurityHubResponse.get_findings)
 
 SecurityHubBackend.batch_import_findings = _checked_batch_import_findings(
     SecurityHubBackend.batch_import_findings
