@@ -331,6 +331,7 @@ pub async fn replay(
         to_release: Vec::new(),
         source: None,
     };
+    let mut idle = 0;
     while run.report.lines.len() < options.max {
         let want = (options.max - run.report.lines.len()).min(MAX_PER_RECEIVE);
         let page = match parked.receive(want, options.visibility).await {
@@ -340,14 +341,18 @@ pub async fn replay(
                 break;
             }
         };
+        if page.is_empty() {
+            break;
+        }
         let mut new = 0;
         for message in page {
             if run.handle(message).await {
                 new += 1;
             }
         }
-        // An empty page, or one of messages already handled: nothing more to do.
-        if new == 0 {
+        // Pages of copies only, twice in a row: what is left was handled already.
+        idle = if new == 0 { idle + 1 } else { 0 };
+        if idle == 2 {
             break;
         }
     }
