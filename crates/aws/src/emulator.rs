@@ -513,6 +513,52 @@ pub async fn create_queue(sdk: &aws_config::SdkConfig, name: &str) -> String {
         .to_string()
 }
 
+/// Creates a queue `name` whose redrive policy parks a message on `name-dlq` after five
+/// receives; returns the URLs of both.
+pub async fn create_queue_with_dlq(sdk: &aws_config::SdkConfig, name: &str) -> (String, String) {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let dlq = create_queue(sdk, &format!("{name}-dlq")).await;
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    let dlq_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&dlq)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("the emulator's queue answers")
+        .attributes()
+        .and_then(|a| a.get(&QueueAttributeName::QueueArn))
+        .cloned()
+        .unwrap_or_default();
+    let source = sqs
+        .create_queue()
+        .queue_name(name)
+        .attributes(
+            QueueAttributeName::RedrivePolicy,
+            serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}).to_string(),
+        )
+        .send()
+        .await
+        .expect("the emulator creates the queue")
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+    (source, dlq)
+}
+
+/// Sends each body to a queue, one message each.
+pub async fn send_messages(sdk: &aws_config::SdkConfig, queue_url: &str, bodies: &[&str]) {
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    for body in bodies {
+        sqs.send_message()
+            .queue_url(queue_url)
+            .message_body(*body)
+            .send()
+            .await
+            .expect("the emulator takes the message");
+    }
+}
+
 /// The smallest valid zip archive (an end-of-central-directory record and nothing else): the
 /// code of a function that never runs.
 const EMPTY_ZIP: &[u8] = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";

@@ -11,9 +11,10 @@ use aws_sdk_lambda::config::interceptors::{
     AfterDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
 };
 use aws_sdk_lambda::config::{ConfigBag, Intercept, RuntimeComponents};
-use aws_sdk_sqs::types::QueueAttributeName;
 use aws_smithy_runtime_api::box_error::BoxError;
-use ourside_aws::emulator::{create_function, create_queue, receive_all, Moto};
+use ourside_aws::emulator::{
+    create_function, create_queue, create_queue_with_dlq, receive_all, send_messages, Moto,
+};
 use ourside_aws::replay::{
     replay, LambdaInvoker, Options, Outcome, SqsDeadLetters, SqsSender, Target,
 };
@@ -28,51 +29,6 @@ impl Emulated {
         let moto = Moto::start().unwrap_or_else(|e| panic!("{e}"));
         let sdk = moto.settings().sdk_config();
         Emulated { moto, sdk }
-    }
-
-    /// A source queue `name` whose redrive policy parks messages on `name-dlq`: their URLs.
-    async fn queue_with_dlq(&self, name: &str) -> (String, String) {
-        let dlq = create_queue(&self.sdk, &format!("{name}-dlq")).await;
-        let sqs = aws_sdk_sqs::Client::new(&self.sdk);
-        let arn = QueueAttributeName::QueueArn;
-        let dlq_arn = sqs
-            .get_queue_attributes()
-            .queue_url(&dlq)
-            .attribute_names(arn.clone())
-            .send()
-            .await
-            .unwrap()
-            .attributes()
-            .and_then(|a| a.get(&arn))
-            .cloned()
-            .unwrap();
-        let source = sqs
-            .create_queue()
-            .queue_name(name)
-            .attributes(
-                QueueAttributeName::RedrivePolicy,
-                serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"})
-                    .to_string(),
-            )
-            .send()
-            .await
-            .unwrap()
-            .queue_url()
-            .unwrap()
-            .to_string();
-        (source, dlq)
-    }
-
-    async fn park(&self, queue_url: &str, bodies: &[&str]) {
-        let sqs = aws_sdk_sqs::Client::new(&self.sdk);
-        for body in bodies {
-            sqs.send_message()
-                .queue_url(queue_url)
-                .message_body(*body)
-                .send()
-                .await
-                .unwrap();
-        }
     }
 
     /// Every message on a queue, as sorted bodies (receiving hides them for 15 minutes).
@@ -151,8 +107,8 @@ async fn a_dry_run_leaves_the_queue_as_it_was_and_a_real_run_moves_everything() 
     let sender = SqsSender::new(&e.sdk);
     let invoker = LambdaInvoker::new(&e.sdk);
 
-    let (source, dlq) = e.queue_with_dlq("dry").await;
-    e.park(&dlq, &bodies).await;
+    let (source, dlq) = create_queue_with_dlq(&e.sdk, "dry").await;
+    send_messages(&e.sdk, &dlq, &bodies).await;
     let dry_run = Options {
         dry_run: true,
         ..Options::default()
@@ -174,8 +130,8 @@ async fn a_dry_run_leaves_the_queue_as_it_was_and_a_real_run_moves_everything() 
     assert_eq!(e.bodies(&dlq).await, expected);
     assert!(e.bodies(&source).await.is_empty());
 
-    let (source, dlq) = e.queue_with_dlq("real").await;
-    e.park(&dlq, &bodies).await;
+    let (source, dlq) = create_queue_with_dlq(&e.sdk, "real").await;
+    send_messages(&e.sdk, &dlq, &bodies).await;
     let report = replay(
         &SqsDeadLetters::new(&e.sdk, dlq.clone()),
         &sender,
@@ -201,7 +157,7 @@ async fn destination_records_reinvoke_their_function_with_the_original_event() {
     );
     // The invocation failure queue is nobody's DLQ: a plain body there needs --to.
     let failures = create_queue(&e.sdk, "ourside-invocation-failures").await;
-    e.park(&failures, &[&record, FINDING]).await;
+    send_messages(&e.sdk, &failures, &[&record, FINDING]).await;
     let seen = Seen::default();
     let lambda = aws_sdk_lambda::Client::from_conf(
         aws_sdk_lambda::config::Builder::from(&e.sdk)
