@@ -5,7 +5,8 @@
 use std::process::{Command, Output};
 
 use ourside_aws::emulator::{
-    create_function, create_queue, create_queue_with_dlq, receive_all, send_messages, Moto, REGION,
+    create_function, create_queue, create_queue_with_dlq, send_messages, sorted_bodies, Moto,
+    REGION,
 };
 
 fn replay_dlq(moto: &Moto, args: &[&str]) -> Output {
@@ -23,17 +24,6 @@ fn replay_dlq(moto: &Moto, args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
-}
-
-/// Sorted bodies of every message on a queue (receiving hides them).
-async fn bodies(moto: &Moto, url: &str) -> Vec<String> {
-    let mut bodies: Vec<String> = receive_all(&moto.settings().sdk_config(), url)
-        .await
-        .into_iter()
-        .map(|(_, body)| body)
-        .collect();
-    bodies.sort();
-    bodies
 }
 
 const FINDING: &str =
@@ -83,8 +73,15 @@ async fn dry_run_then_replay_moves_every_message_to_the_source_queue() {
     );
     let mut expected = vec![FINDING.to_string(), ALERT.to_string()];
     expected.sort();
-    assert_eq!(bodies(&moto, &source).await, expected, "identical bodies");
-    assert!(bodies(&moto, &dlq).await.is_empty(), "the DLQ is empty");
+    assert_eq!(
+        sorted_bodies(&sdk, &source).await,
+        expected,
+        "identical bodies"
+    );
+    assert!(
+        sorted_bodies(&sdk, &dlq).await.is_empty(),
+        "the DLQ is empty"
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -125,10 +122,10 @@ async fn max_and_to_and_destination_records() {
         Some("2 moved, 0 would move, 0 failed")
     );
     assert_eq!(
-        bodies(&moto, &elsewhere).await,
+        sorted_bodies(&sdk, &elsewhere).await,
         vec![FINDING.to_string(); 2]
     );
-    assert!(bodies(&moto, &failures).await.is_empty());
+    assert!(sorted_bodies(&sdk, &failures).await.is_empty());
 }
 
 #[tokio::test(flavor = "current_thread")]

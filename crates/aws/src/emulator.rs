@@ -614,6 +614,17 @@ pub async fn receive_all(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<(S
     messages
 }
 
+/// The bodies of every message on a queue, sorted (see [`receive_all`]: they stay hidden).
+pub async fn sorted_bodies(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<String> {
+    let mut bodies: Vec<String> = receive_all(sdk, queue_url)
+        .await
+        .into_iter()
+        .map(|(_, body)| body)
+        .collect();
+    bodies.sort();
+    bodies
+}
+
 /// What a `bootstrap` did behind the Runtime API: its answers and its output.
 #[derive(Debug)]
 pub struct Bootstrapped {

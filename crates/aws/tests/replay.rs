@@ -13,7 +13,7 @@ use aws_sdk_lambda::config::interceptors::{
 use aws_sdk_lambda::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_smithy_runtime_api::box_error::BoxError;
 use ourside_aws::emulator::{
-    create_function, create_queue, create_queue_with_dlq, receive_all, send_messages, Moto,
+    create_function, create_queue, create_queue_with_dlq, send_messages, sorted_bodies, Moto,
 };
 use ourside_aws::replay::{
     replay, LambdaInvoker, Options, Outcome, SqsDeadLetters, SqsSender, Target,
@@ -29,17 +29,6 @@ impl Emulated {
         let moto = Moto::start().unwrap_or_else(|e| panic!("{e}"));
         let sdk = moto.settings().sdk_config();
         Emulated { moto, sdk }
-    }
-
-    /// Every message on a queue, as sorted bodies (receiving hides them for 15 minutes).
-    async fn bodies(&self, url: &str) -> Vec<String> {
-        let mut bodies: Vec<String> = receive_all(&self.sdk, url)
-            .await
-            .into_iter()
-            .map(|(_, body)| body)
-            .collect();
-        bodies.sort();
-        bodies
     }
 }
 
@@ -127,8 +116,8 @@ async fn a_dry_run_leaves_the_queue_as_it_was_and_a_real_run_moves_everything() 
         assert_eq!(line.target, Some(Target::Queue(source.clone())), "{line}");
     }
     // Released: every message is visible again, and none reached the source queue.
-    assert_eq!(e.bodies(&dlq).await, expected);
-    assert!(e.bodies(&source).await.is_empty());
+    assert_eq!(sorted_bodies(&e.sdk, &dlq).await, expected);
+    assert!(sorted_bodies(&e.sdk, &source).await.is_empty());
 
     let (source, dlq) = create_queue_with_dlq(&e.sdk, "real").await;
     send_messages(&e.sdk, &dlq, &bodies).await;
@@ -141,8 +130,15 @@ async fn a_dry_run_leaves_the_queue_as_it_was_and_a_real_run_moves_everything() 
     .await;
     assert_eq!(report.summary(), "3 moved, 0 would move, 0 failed");
     assert!(report.succeeded());
-    assert_eq!(e.bodies(&source).await, expected, "identical bodies");
-    assert!(e.bodies(&dlq).await.is_empty(), "the DLQ is empty");
+    assert_eq!(
+        sorted_bodies(&e.sdk, &source).await,
+        expected,
+        "identical bodies"
+    );
+    assert!(
+        sorted_bodies(&e.sdk, &dlq).await.is_empty(),
+        "the DLQ is empty"
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -205,5 +201,8 @@ async fn destination_records_reinvoke_their_function_with_the_original_event() {
     assert_eq!(exchanges[1], format!("202 {event}"));
 
     // The record is gone; the finding record stays parked, visible again.
-    assert_eq!(e.bodies(&failures).await, vec![FINDING.to_string()]);
+    assert_eq!(
+        sorted_bodies(&e.sdk, &failures).await,
+        vec![FINDING.to_string()]
+    );
 }
