@@ -20,6 +20,8 @@ use ourside_core::{Compliance, Control, ResourceType, Severity, Timestamp};
 const EXIT_FAILED_CONTROLS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 const EXIT_INPUT_ERRORS: u8 = 3;
+/// `replay-dlq`: some message failed, or the queue could not be read.
+const EXIT_REPLAY_FAILED: u8 = 1;
 
 #[derive(Parser)]
 #[command(
@@ -28,8 +30,9 @@ const EXIT_INPUT_ERRORS: u8 = 3;
     about = "Continuous compliance for the customer's side of the AWS Shared Responsibility Model",
     long_about = "Runs ourside's controls on AWS Config data: rule events, configuration items, \
                   Config API output (get-resource-config-history, batch-get-resource-config, \
-                  select-resource-config) and snapshot files.\n\n\
-                  Exit codes: 0 success; 1 a NON_COMPLIANT result at or above --fail-on; \
+                  select-resource-config) and snapshot files; sends a deployment's parked \
+                  messages back on (replay-dlq, the only command that calls AWS).\n\n\
+                  Exit codes of scan: 0 success; 1 a NON_COMPLIANT result at or above --fail-on; \
                   2 usage error; 3 some input could not be read or evaluated."
 )]
 struct Cli {
@@ -53,6 +56,40 @@ enum Command {
     },
     /// Print the SAM template's AWS Config rules, one per control (or write them into it).
     Template(TemplateArgs),
+    /// Send parked messages (dead-letter or invocation failure queue) back on; try --dry-run first.
+    #[command(
+        long_about = "Sends parked messages back on. A Lambda destination record (the invocation \
+                      failure queue) re-invokes its function asynchronously with the original \
+                      event; any other message goes to --to, else to the queue whose redrive \
+                      policy parks messages on --queue. A message is deleted only once it was \
+                      sent; one that fails stays parked.\n\n\
+                      Exit codes: 0 every message moved (or would move); 1 some message failed \
+                      or the queue could not be read; 2 usage error."
+    )]
+    ReplayDlq(ReplayArgs),
+}
+
+#[derive(clap::Args)]
+struct ReplayArgs {
+    /// The queue holding the parked messages (a dead-letter queue or the invocation failure queue).
+    #[arg(long, value_name = "URL", value_parser = parse_queue_url)]
+    queue: String,
+    /// Where messages other than destination records go (default: the source queue of --queue).
+    #[arg(long, value_name = "URL", value_parser = parse_queue_url)]
+    to: Option<String>,
+    /// The function destination records re-invoke (default: the function each record names).
+    #[arg(long, value_name = "NAME")]
+    function: Option<String>,
+    /// List each message and where it would go; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// At most this many messages.
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max: u32,
+    /// The queues' region (default: AWS_REGION, else AWS_DEFAULT_REGION).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -118,6 +155,14 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
         .ok_or_else(|| "expected one of informational, low, medium, high, critical".to_string())
 }
 
+fn parse_queue_url(text: &str) -> Result<String, String> {
+    if text.starts_with("https://") || text.starts_with("http://") {
+        Ok(text.to_string())
+    } else {
+        Err("expected a queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/NAME (the stack's outputs give them)".to_string())
+    }
+}
+
 fn parse_time(text: &str) -> Result<Timestamp, String> {
     Timestamp::parse(text)
         .ok_or_else(|| "expected an RFC 3339 time such as 2026-06-01T00:00:00Z".to_string())
@@ -143,6 +188,7 @@ fn main() -> ExitCode {
             None => Err(unknown_control(&id)),
         },
         Command::Template(args) => run_template(args),
+        Command::ReplayDlq(args) => run_replay(args),
     };
     result.unwrap_or_else(|message| {
         eprintln!("ourside: {message}");
@@ -232,6 +278,59 @@ fn run_template(args: TemplateArgs) -> Result<ExitCode, String> {
         eprintln!("{shown}: rules updated");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_replay(args: ReplayArgs) -> Result<ExitCode, String> {
+    use ourside_aws::replay::{self, LambdaInvoker, SqsDeadLetters, SqsSender};
+    let settings = ourside_aws::clients::Settings::from_env_in(args.region)
+        .map_err(|e| format!("replay-dlq: {e}: pass --region"))?;
+    let options = replay::Options {
+        to: args.to,
+        function: args.function,
+        dry_run: args.dry_run,
+        max: args.max as usize,
+        ..replay::Options::default()
+    };
+    // One queue, one message at a time: a single thread is all this needs.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("replay-dlq: cannot start the async runtime: {e}"))?;
+    let report = runtime.block_on(async {
+        let sdk = settings.sdk_config();
+        replay::replay(
+            &SqsDeadLetters::new(&sdk, args.queue.clone()),
+            &SqsSender::new(&sdk),
+            &LambdaInvoker::new(&sdk),
+            &options,
+        )
+        .await
+    });
+    let mut out = String::new();
+    for line in &report.lines {
+        out.push_str(&format!("{line}\n"));
+    }
+    let note = if options.dry_run {
+        " (dry run: nothing changed)"
+    } else {
+        ""
+    };
+    out.push_str(&format!("{}{note}\n", report.summary()));
+    print(&out);
+    for warning in &report.warnings {
+        eprintln!("ourside: replay-dlq: {warning}");
+    }
+    if let Some(reason) = &report.stopped {
+        eprintln!(
+            "ourside: replay-dlq: stopped reading {}: {reason}",
+            args.queue
+        );
+    }
+    Ok(if report.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REPLAY_FAILED)
+    })
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {

@@ -40,9 +40,17 @@ pub struct Settings {
 impl Settings {
     /// From the environment: `AWS_REGION` (or `AWS_DEFAULT_REGION`) is required.
     pub fn from_env() -> Result<Self, String> {
-        let region = env::var("AWS_REGION")
-            .or_else(|_| env::var("AWS_DEFAULT_REGION"))
-            .map_err(|_| "AWS_REGION is not set".to_string())?;
+        Settings::from_env_in(None)
+    }
+
+    /// From the environment, in `region` when one is given (a command line's `--region`).
+    pub fn from_env_in(region: Option<String>) -> Result<Self, String> {
+        let region = match region {
+            Some(region) => region,
+            None => env::var("AWS_REGION")
+                .or_else(|_| env::var("AWS_DEFAULT_REGION"))
+                .map_err(|_| "AWS_REGION is not set".to_string())?,
+        };
         Ok(Settings {
             region,
             endpoint_url: env::var("AWS_ENDPOINT_URL").ok().filter(|u| !u.is_empty()),

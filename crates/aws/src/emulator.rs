@@ -149,8 +149,42 @@ impl Moto {
         self.request("POST", "/moto-api/reset").map(|_| ())
     }
 
+    /// Lambda without Docker (`POST /moto-api/config`): functions created afterwards run
+    /// nowhere, and an invocation answers with its payload.
+    pub fn lambda_without_docker(&self) -> Result<(), String> {
+        self.call(
+            "POST",
+            "/moto-api/config",
+            "Content-Type: application/json\r\n",
+            r#"{"lambda": {"use_docker": false}}"#,
+        )
+        .map(|_| ())
+    }
+
+    /// Creates an IAM role (what a Lambda function must name) with a bare Query request, as
+    /// `aws-sdk-iam` is only in the `account` feature; returns its ARN. moto does not check
+    /// signatures; the credential scope routes the request to IAM.
+    pub fn create_role(&self, name: &str) -> Result<String, String> {
+        self.call(
+            "POST",
+            "/",
+            "Content-Type: application/x-www-form-urlencoded\r\nAuthorization: AWS4-HMAC-SHA256 \
+             Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, \
+             Signature=0\r\n",
+            &format!(
+                "Action=CreateRole&Version=2010-05-08&RoleName={name}&AssumeRolePolicyDocument=%7B%7D"
+            ),
+        )?;
+        Ok(format!("arn:aws:iam::{ACCOUNT_ID}:role/{name}"))
+    }
+
     /// A bare HTTP/1.1 request to the emulator's own API; returns the status code.
     fn request(&self, method: &str, path: &str) -> Result<u16, String> {
+        self.call(method, path, "", "")
+    }
+
+    /// A bare HTTP/1.1 request with extra header lines (each ending in CRLF) and a body.
+    fn call(&self, method: &str, path: &str, headers: &str, body: &str) -> Result<u16, String> {
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
         let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))
             .map_err(|e| e.to_string())?;
@@ -159,8 +193,9 @@ impl Moto {
             .map_err(|e| e.to_string())?;
         write!(
             stream,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.port
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
         )
         .map_err(|e| e.to_string())?;
         let mut response = String::new();
@@ -399,6 +434,79 @@ pub async fn create_queue(sdk: &aws_config::SdkConfig, name: &str) -> String {
         .to_string()
 }
 
+/// Creates a queue `name` whose redrive policy parks a message on `name-dlq` after five
+/// receives; returns the URLs of both.
+pub async fn create_queue_with_dlq(sdk: &aws_config::SdkConfig, name: &str) -> (String, String) {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let dlq = create_queue(sdk, &format!("{name}-dlq")).await;
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    let dlq_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&dlq)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("the emulator's queue answers")
+        .attributes()
+        .and_then(|a| a.get(&QueueAttributeName::QueueArn))
+        .cloned()
+        .unwrap_or_default();
+    let source = sqs
+        .create_queue()
+        .queue_name(name)
+        .attributes(
+            QueueAttributeName::RedrivePolicy,
+            serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}).to_string(),
+        )
+        .send()
+        .await
+        .expect("the emulator creates the queue")
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+    (source, dlq)
+}
+
+/// Sends each body to a queue, one message each.
+pub async fn send_messages(sdk: &aws_config::SdkConfig, queue_url: &str, bodies: &[&str]) {
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    for body in bodies {
+        sqs.send_message()
+            .queue_url(queue_url)
+            .message_body(*body)
+            .send()
+            .await
+            .expect("the emulator takes the message");
+    }
+}
+
+/// The smallest valid zip archive (an end-of-central-directory record and nothing else): the
+/// code of a function that never runs.
+const EMPTY_ZIP: &[u8] = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
+/// Creates a Lambda function in the emulator (after [`Moto::lambda_without_docker`], it
+/// answers an invocation with its payload) and returns its ARN.
+pub async fn create_function(sdk: &aws_config::SdkConfig, name: &str, role_arn: &str) -> String {
+    use aws_sdk_lambda::types::{FunctionCode, Runtime};
+    aws_sdk_lambda::Client::new(sdk)
+        .create_function()
+        .function_name(name)
+        .runtime(Runtime::Providedal2023)
+        .handler("bootstrap")
+        .role(role_arn)
+        .code(
+            FunctionCode::builder()
+                .zip_file(aws_smithy_types::Blob::new(EMPTY_ZIP))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("the emulator creates the function")
+        .function_arn()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Every message on a queue, as (message id, body): received with a long visibility timeout, so
 /// none twice, until two receives in a row come back empty.
 pub async fn receive_all(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<(String, String)> {
@@ -425,6 +533,17 @@ pub async fn receive_all(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<(S
         }
     }
     messages
+}
+
+/// The bodies of every message on a queue, sorted (see [`receive_all`]: they stay hidden).
+pub async fn sorted_bodies(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<String> {
+    let mut bodies: Vec<String> = receive_all(sdk, queue_url)
+        .await
+        .into_iter()
+        .map(|(_, body)| body)
+        .collect();
+    bodies.sort();
+    bodies
 }
 
 /// What a `bootstrap` did behind the Runtime API: its answers and its output.

@@ -16,6 +16,7 @@ pub mod logging;
 pub mod memory;
 mod paginate;
 pub mod ports;
+pub mod replay;
 pub mod report;
 #[cfg(feature = "securityhub")]
 pub mod securityhub;
