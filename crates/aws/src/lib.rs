@@ -10,6 +10,8 @@ pub mod deliver;
 pub mod emulator;
 pub mod error;
 pub mod lambda;
+#[cfg(feature = "ledger")]
+pub mod ledger;
 pub mod logging;
 pub mod memory;
 mod paginate;
