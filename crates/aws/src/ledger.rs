@@ -63,6 +63,29 @@ fn n(value: u64) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
+/// The condition of completing and releasing: `owner` still holds the claim.
+struct Held {
+    expression: &'static str,
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+impl Held {
+    fn by(owner: &str) -> Self {
+        Held {
+            expression: "#status = :in_progress AND #owner = :owner",
+            names: HashMap::from([
+                ("#status".to_string(), STATUS.to_string()),
+                ("#owner".to_string(), OWNER.to_string()),
+            ]),
+            values: HashMap::from([
+                (":in_progress".to_string(), s(IN_PROGRESS)),
+                (":owner".to_string(), s(owner)),
+            ]),
+        }
+    }
+}
+
 /// What a claim that lost found in the item DynamoDB returned.
 fn existing(item: &HashMap<String, AttributeValue>) -> Result<Claim, AwsError> {
     let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
@@ -143,12 +166,11 @@ impl AlertLedger for DynamoLedger {
         if let Some(id) = message_id {
             request = request.item(MESSAGE_ID, s(id));
         }
+        let held = Held::by(owner);
         request
-            .condition_expression("#status = :in_progress AND #owner = :owner")
-            .expression_attribute_names("#status", STATUS)
-            .expression_attribute_names("#owner", OWNER)
-            .expression_attribute_values(":in_progress", s(IN_PROGRESS))
-            .expression_attribute_values(":owner", s(owner))
+            .condition_expression(held.expression)
+            .set_expression_attribute_names(Some(held.names))
+            .set_expression_attribute_values(Some(held.values))
             .send()
             .await
             .map(|_| ())
@@ -156,15 +178,14 @@ impl AlertLedger for DynamoLedger {
     }
 
     async fn release(&self, key: &str, owner: &str) -> Result<(), AwsError> {
+        let held = Held::by(owner);
         self.client
             .delete_item()
             .table_name(&self.table)
             .key(KEY, s(key))
-            .condition_expression("#status = :in_progress AND #owner = :owner")
-            .expression_attribute_names("#status", STATUS)
-            .expression_attribute_names("#owner", OWNER)
-            .expression_attribute_values(":in_progress", s(IN_PROGRESS))
-            .expression_attribute_values(":owner", s(owner))
+            .condition_expression(held.expression)
+            .set_expression_attribute_names(Some(held.names))
+            .set_expression_attribute_values(Some(held.values))
             .send()
             .await
             .map(|_| ())

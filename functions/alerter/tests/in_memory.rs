@@ -177,16 +177,20 @@ async fn a_failed_publish_releases_the_claim_and_the_redelivery_publishes_once()
     assert_eq!(topic.published().len(), 1);
 }
 
+/// The ledger's next `times` calls fail with a retryable `code`.
+fn ledger_fails(ledger: &Ledger<MemoryLedger>, times: usize, code: &str) {
+    for _ in 0..times {
+        ledger
+            .store
+            .faults
+            .push(Fault::Error(AwsError::new("dynamodb:PutItem", true, code)));
+    }
+}
+
 #[tokio::test]
 async fn without_the_ledger_nothing_is_published_and_the_message_waits() {
     let (topic, ledger) = (MemoryTopic::default(), ledger());
-    for _ in 0..10 {
-        ledger.store.faults.push(Fault::Error(AwsError::new(
-            "dynamodb:PutItem",
-            true,
-            "ProvisionedThroughputExceededException",
-        )));
-    }
+    ledger_fails(&ledger, 10, "ProvisionedThroughputExceededException");
     let alerted = alert_with(
         &topic,
         &ledger,
@@ -322,13 +326,7 @@ async fn a_published_alert_the_ledger_cannot_record_is_still_acknowledged() {
     let (topic, ledger) = (MemoryTopic::default(), ledger());
     // The claim goes through, then every attempt to record the publish fails.
     ledger.store.faults.push(Fault::Partial(Vec::new()));
-    for _ in 0..3 {
-        ledger.store.faults.push(Fault::Error(AwsError::new(
-            "dynamodb:PutItem",
-            true,
-            "InternalServerError",
-        )));
-    }
+    ledger_fails(&ledger, 3, "InternalServerError");
     let alerted = deliver(
         &topic,
         &ledger,
