@@ -1,7 +1,8 @@
 //! The SAM template agrees with the code: one Config rule per control (the generated block is
 //! what the registry gives today), each rule's function may be invoked by Config, every role
-//! allows exactly what its function does and no wildcard action, everything is encrypted,
-//! every dead-letter queue and function is watched by an alarm.
+//! allows exactly what its function does and no wildcard action, everything is encrypted (the
+//! alert ledger's table with the stack's key), every dead-letter queue and function is watched
+//! by an alarm.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -270,6 +271,39 @@ fn queues_topics_and_logs_are_encrypted_and_kept() {
             "{id}: a customer managed key (alarms cannot publish to aws/sns topics)"
         );
     }
+    let tables = of_type(&template, "AWS::DynamoDB::Table");
+    assert_eq!(tables.len(), 1, "the alert ledger");
+    for (id, table) in tables {
+        let p = &table["Properties"];
+        let sse = &p["SSESpecification"];
+        assert_eq!(sse["SSEEnabled"].as_bool(), Some(true), "{id}");
+        assert_eq!(sse["SSEType"].as_str(), Some("KMS"), "{id}");
+        assert_eq!(
+            get_att_arn(&sse["KMSMasterKeyId"]),
+            Some("EncryptionKey"),
+            "{id}: the stack's customer managed key"
+        );
+        assert_eq!(p["BillingMode"].as_str(), Some("PAY_PER_REQUEST"), "{id}");
+        assert_eq!(
+            p["TimeToLiveSpecification"]["AttributeName"].as_str(),
+            Some(ourside_aws::ledger::TTL),
+            "{id}: entries expire"
+        );
+        assert_eq!(
+            p["KeySchema"][0]["AttributeName"].as_str(),
+            Some(ourside_aws::ledger::KEY),
+            "{id}"
+        );
+    }
+    let alerter = &resources(&template)[Function::Alerter.logical_id()];
+    assert_eq!(
+        intrinsic(
+            &alerter["Properties"]["Environment"]["Variables"][ourside_alerter::env::LEDGER_TABLE],
+            "Ref"
+        )
+        .and_then(Value::as_str),
+        Some("AlertLedgerTable")
+    );
     let groups = of_type(&template, "AWS::Logs::LogGroup");
     assert_eq!(groups.len(), Function::ALL.len());
     for (id, group) in groups {
@@ -400,6 +434,7 @@ fn functions_are_built_from_their_binaries_and_configured_as_the_code_reads() {
         variables(Function::Alerter),
         [
             env::TOPIC_ARN,
+            env::LEDGER_TABLE,
             env::MIN_SEVERITY,
             env::RECOVERY_NOTICES,
             env::DIGEST_THRESHOLD,

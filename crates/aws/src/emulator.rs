@@ -546,6 +546,36 @@ pub async fn sorted_bodies(sdk: &aws_config::SdkConfig, queue_url: &str) -> Vec<
     bodies
 }
 
+/// Creates the alert ledger's table in the emulator, keyed as the SAM template declares it.
+#[cfg(feature = "ledger")]
+pub async fn create_ledger_table(sdk: &aws_config::SdkConfig, name: &str) {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    let key = crate::ledger::KEY;
+    aws_sdk_dynamodb::Client::new(sdk)
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(key)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("a complete attribute definition"),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name(key)
+                .key_type(KeyType::Hash)
+                .build()
+                .expect("a complete key schema"),
+        )
+        .send()
+        .await
+        .expect("the emulator creates the table");
+}
+
 /// What a `bootstrap` did behind the Runtime API: its answers and its output.
 #[derive(Debug)]
 pub struct Bootstrapped {

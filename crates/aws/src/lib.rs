@@ -12,6 +12,8 @@ pub mod error;
 pub mod faults;
 mod http1;
 pub mod lambda;
+#[cfg(feature = "ledger")]
+pub mod ledger;
 pub mod logging;
 pub mod memory;
 mod paginate;

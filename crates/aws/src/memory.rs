@@ -15,8 +15,8 @@ use ourside_core::Timestamp;
 use crate::error::AwsError;
 use crate::ports::account_operations as op;
 use crate::ports::{
-    AccountReader, AlertsTopic, BatchFailures, ConfigEvaluation, ConfigReader, EvaluationsSink,
-    FindingImport, FindingsHub, FindingsQueue, LambdaReader,
+    AccountReader, AlertLedger, AlertsTopic, BatchFailures, Claim, ClaimTerms, ConfigEvaluation,
+    ConfigReader, EvaluationsSink, FindingImport, FindingsHub, FindingsQueue, LambdaReader,
 };
 
 /// How the next call should go wrong.
@@ -719,5 +719,118 @@ impl AlertsTopic for MemoryTopic {
         let mut published = lock(&self.published);
         published.push(alert.clone());
         Ok(format!("memory-{}", published.len()))
+    }
+}
+
+/// One entry of the in-memory ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEntry {
+    /// `false`: claimed (IN_PROGRESS); `true`: published (COMPLETE).
+    pub complete: bool,
+    pub owner: String,
+    /// The claim's expiry, epoch milliseconds.
+    pub until_ms: u64,
+    /// The entry's time-to-live, epoch seconds.
+    pub expires_at: u64,
+    pub message_id: Option<String>,
+}
+
+/// The alert ledger in memory, with the same conditions as the DynamoDB table's.
+#[derive(Debug, Default)]
+pub struct MemoryLedger {
+    pub entries: Mutex<BTreeMap<String, LedgerEntry>>,
+    /// Faults of every call (only `Fault::Error` applies).
+    pub faults: Faults,
+    /// Every call, as `claim KEY` / `complete KEY` / `release KEY`.
+    pub calls: Mutex<Vec<String>>,
+}
+
+impl MemoryLedger {
+    pub fn entries(&self) -> BTreeMap<String, LedgerEntry> {
+        lock(&self.entries).clone()
+    }
+
+    /// Every call so far.
+    pub fn calls(&self) -> Vec<String> {
+        lock(&self.calls).clone()
+    }
+
+    fn call(&self, what: &str, key: &str) -> Result<(), AwsError> {
+        lock(&self.calls).push(format!("{what} {key}"));
+        match self.faults.next() {
+            Some(Fault::Error(e)) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// The owner's claim on `key`, or the error DynamoDB gives when the condition fails.
+    fn held<'a>(
+        entries: &'a mut BTreeMap<String, LedgerEntry>,
+        operation: &'static str,
+        key: &str,
+        owner: &str,
+    ) -> Result<&'a mut LedgerEntry, AwsError> {
+        entries
+            .get_mut(key)
+            .filter(|e| !e.complete && e.owner == owner)
+            .ok_or_else(|| AwsError {
+                code: Some("ConditionalCheckFailedException".into()),
+                ..AwsError::new(operation, false, "the claim is not held by this owner")
+            })
+    }
+}
+
+impl AlertLedger for MemoryLedger {
+    async fn claim(&self, key: &str, terms: &ClaimTerms) -> Result<Claim, AwsError> {
+        self.call("claim", key)?;
+        let mut entries = lock(&self.entries);
+        match entries.get(key) {
+            Some(e) if e.expires_at >= terms.now_ms / 1000 && e.complete => {
+                return Ok(Claim::Published {
+                    message_id: e.message_id.clone(),
+                })
+            }
+            Some(e) if e.expires_at >= terms.now_ms / 1000 && e.until_ms >= terms.now_ms => {
+                return Ok(Claim::InProgress {
+                    until_ms: e.until_ms,
+                })
+            }
+            _ => {}
+        }
+        entries.insert(
+            key.to_string(),
+            LedgerEntry {
+                complete: false,
+                owner: terms.owner.clone(),
+                until_ms: terms.until_ms,
+                expires_at: terms.expires_at,
+                message_id: None,
+            },
+        );
+        Ok(Claim::Taken)
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        owner: &str,
+        message_id: Option<&str>,
+        expires_at: u64,
+    ) -> Result<(), AwsError> {
+        self.call("complete", key)?;
+        let mut entries = lock(&self.entries);
+        let entry = Self::held(&mut entries, "dynamodb:PutItem", key, owner)?;
+        entry.complete = true;
+        entry.message_id = message_id.map(String::from);
+        entry.expires_at = expires_at;
+        Ok(())
+    }
+
+    async fn release(&self, key: &str, owner: &str) -> Result<(), AwsError> {
+        self.call("release", key)?;
+        let mut entries = lock(&self.entries);
+        Self::held(&mut entries, "dynamodb:DeleteItem", key, owner)?;
+        entries.remove(key);
+        Ok(())
     }
 }

@@ -231,3 +231,53 @@ pub trait AlertsTopic {
         alert: &ourside_core::alert::Alert,
     ) -> impl Future<Output = Result<String, AwsError>>;
 }
+
+/// The terms of a claim on an event's key in the [`AlertLedger`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimTerms {
+    /// Who claims: unique to one invocation. Only the holder completes or releases a claim.
+    pub owner: String,
+    /// The time of the claim, in epoch milliseconds.
+    pub now_ms: u64,
+    /// Until when the claim holds (the invocation's deadline), in epoch milliseconds; after
+    /// that another invocation may take it over.
+    pub until_ms: u64,
+    /// When the entry may be forgotten (the table's time-to-live), in epoch seconds.
+    pub expires_at: u64,
+}
+
+/// What a claim found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The key is ours (new, forgotten, or an expired claim taken over): publish, then
+    /// complete or release it.
+    Taken,
+    /// Its alert was published; SNS's message id when one was recorded.
+    Published { message_id: Option<String> },
+    /// Another invocation is publishing it, until `until_ms` (epoch milliseconds).
+    InProgress { until_ms: u64 },
+}
+
+/// The alerter's idempotency ledger: one entry per compliance-change event
+/// ([`ourside_core::alert::event_key`]), claimed before its alert is published and completed
+/// once SNS accepted it, so a redelivered or replayed event is not alerted twice.
+pub trait AlertLedger {
+    /// Claims `key` unless it is published, or claimed by another invocation whose claim has
+    /// not expired.
+    fn claim(&self, key: &str, terms: &ClaimTerms)
+        -> impl Future<Output = Result<Claim, AwsError>>;
+
+    /// Records that `key`'s alert was published (SNS's message id, when there was a message:
+    /// an event whose alert was covered by another needs none), kept until `expires_at`
+    /// (epoch seconds). Fails when `owner` no longer holds the claim.
+    fn complete(
+        &self,
+        key: &str,
+        owner: &str,
+        message_id: Option<&str>,
+        expires_at: u64,
+    ) -> impl Future<Output = Result<(), AwsError>>;
+
+    /// Gives up `owner`'s claim on `key` after a failed publish, so the redelivery may publish.
+    fn release(&self, key: &str, owner: &str) -> impl Future<Output = Result<(), AwsError>>;
+}

@@ -6,6 +6,15 @@
 //! Within a batch, events for the same rule and resource collapse into their net transition: a
 //! resource opened and deleted within the batching window pages nobody. When more alerts than
 //! the threshold are due at once (a deploy, a backfill), one digest replaces them.
+//!
+//! Each event also has an [`event_key`]: what makes two deliveries the same event, for the
+//! alerter's idempotency ledger. It is the evaluation result the event announces (account,
+//! region, rule, resource, new compliance and the time Config recorded that result), not the
+//! queue message: an SQS duplicate, an EventBridge retry and a message replayed from the
+//! dead-letter queue all carry the same result, so they share the key. An alert is
+//! idempotent through its events' keys, one ledger entry per event, so a digest and a single
+//! alert covering the same event are the same event to the ledger however a redelivery
+//! splits or merges batches.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -13,6 +22,7 @@ use std::fmt::Write;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::asff::{finding_id, partition, Subject};
 use crate::control::{Control, Severity};
@@ -48,6 +58,9 @@ pub struct EventMessage {
 /// The EventBridge envelope.
 #[derive(Debug, Deserialize)]
 struct Envelope {
+    /// EventBridge's event id: the same for every delivery of one event.
+    #[serde(default)]
+    id: Option<String>,
     #[serde(rename = "detail-type")]
     detail_type: String,
     detail: ComplianceChange,
@@ -169,6 +182,41 @@ pub struct Plan {
     pub quiet: Vec<String>,
     /// Messages that are not compliance-change events, and why.
     pub unusable: Vec<(String, String)>,
+    /// The [`event_key`] of every usable message, by message id.
+    pub keys: BTreeMap<String, String>,
+}
+
+/// What makes two deliveries the same event: a digest (SHA-256, hex) of the evaluation result
+/// it announces: account, region, rule, resource type and id, the new compliance and the time
+/// Config recorded it (`resultRecordedTime`, else `notificationCreationTime`, else EventBridge's
+/// event id). Two results of one rule for one resource are recorded at different times, so
+/// distinct transitions never share a key; every copy of one event does.
+pub fn event_key(change: &ComplianceChange, event_id: Option<&str>) -> String {
+    let result = change.new_evaluation_result.as_ref();
+    let recorded = result
+        .and_then(|r| r.result_recorded_time.as_deref())
+        .or(change.notification_creation_time.as_deref())
+        .or(event_id)
+        .unwrap_or_default();
+    let mut hasher = Sha256::new();
+    for part in [
+        "ourside-alert-event-v1",
+        &change.aws_account_id,
+        &change.aws_region,
+        &change.config_rule_name,
+        &change.resource_type,
+        &change.resource_id,
+        result.map_or("", |r| r.compliance_type.as_str()),
+        recorded,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Reads a batch of events and decides what to send.
@@ -179,14 +227,17 @@ pub fn plan(messages: &[EventMessage], policy: &AlertPolicy) -> Plan {
         BTreeMap::new();
     for message in messages {
         match read_event(&message.body) {
-            Ok(change) => groups
-                .entry((
-                    change.config_rule_name.clone(),
-                    change.resource_type.clone(),
-                    change.resource_id.clone(),
-                ))
-                .or_default()
-                .push((message.id.clone(), change)),
+            Ok((change, key)) => {
+                plan.keys.insert(message.id.clone(), key);
+                groups
+                    .entry((
+                        change.config_rule_name.clone(),
+                        change.resource_type.clone(),
+                        change.resource_id.clone(),
+                    ))
+                    .or_default()
+                    .push((message.id.clone(), change));
+            }
             Err(reason) => plan.unusable.push((message.id.clone(), reason)),
         }
     }
@@ -209,7 +260,8 @@ pub fn plan(messages: &[EventMessage], policy: &AlertPolicy) -> Plan {
     plan
 }
 
-fn read_event(body: &str) -> Result<ComplianceChange, String> {
+/// The event's change and its [`event_key`].
+fn read_event(body: &str) -> Result<(ComplianceChange, String), String> {
     let envelope: Envelope = serde_json::from_str(body)
         .map_err(|e| format!("not an EventBridge compliance-change event: {e}"))?;
     if envelope.detail_type != DETAIL_TYPE {
@@ -218,7 +270,8 @@ fn read_event(body: &str) -> Result<ComplianceChange, String> {
             envelope.detail_type
         ));
     }
-    Ok(envelope.detail)
+    let key = event_key(&envelope.detail, envelope.id.as_deref());
+    Ok((envelope.detail, key))
 }
 
 fn recorded(change: &ComplianceChange) -> Option<Timestamp> {
@@ -886,6 +939,43 @@ mod tests {
             "ourside-Lambda-X1"
         );
         assert!(control_of_rule("ourside-", "securityhub-s3-2").is_none());
+    }
+
+    #[test]
+    fn every_copy_of_an_event_shares_its_key_and_distinct_results_do_not() {
+        let first = event("ourside-S3-2", "a", None, "NON_COMPLIANT", T1);
+        let bodies = vec![
+            first.clone(),
+            // The same event again (an SQS duplicate, a replay): another message id.
+            first.clone(),
+            // The same resource's next result, and another resource at the same time.
+            event("ourside-S3-2", "a", Some("NON_COMPLIANT"), "COMPLIANT", T2),
+            event("ourside-S3-2", "b", None, "NON_COMPLIANT", T1),
+            "not json".to_string(),
+        ];
+        let plan = plan(&messages(bodies), &policy());
+        let key = |id: &str| plan.keys[id].clone();
+        assert_eq!(key("m0"), key("m1"));
+        assert_ne!(key("m0"), key("m2"));
+        assert_ne!(key("m0"), key("m3"));
+        assert_eq!(key("m0").len(), 64);
+        assert!(
+            !plan.keys.contains_key("m4"),
+            "unusable messages have no key"
+        );
+        // Without any recorded time, EventBridge's event id tells events apart.
+        let mut untimed: serde_json::Value = serde_json::from_str(&first).unwrap();
+        let detail = untimed["detail"].as_object_mut().unwrap();
+        detail.remove("notificationCreationTime");
+        detail["newEvaluationResult"]
+            .as_object_mut()
+            .unwrap()
+            .remove("resultRecordedTime");
+        let change: ComplianceChange = serde_json::from_value(untimed["detail"].clone()).unwrap();
+        assert_ne!(
+            event_key(&change, Some("event-1")),
+            event_key(&change, Some("event-2"))
+        );
     }
 
     #[test]

@@ -74,7 +74,9 @@ impl Function {
             ],
             // Stored copies first (timestamps), then the import.
             Function::Publisher => &["securityhub:BatchImportFindings", "securityhub:GetFindings"],
-            Function::Alerter => &["sns:Publish"],
+            // The idempotency ledger's claims (conditional writes, released by deleting), then
+            // the alert.
+            Function::Alerter => &["dynamodb:DeleteItem", "dynamodb:PutItem", "sns:Publish"],
         }
     }
 

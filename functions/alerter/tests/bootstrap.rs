@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ourside_aws::emulator::{run_bootstrap, Moto, ACCOUNT_ID, REGION};
+use ourside_aws::emulator::{create_ledger_table, run_bootstrap, Moto, ACCOUNT_ID, REGION};
 use ourside_lambda::events::{sqs_event, ComplianceChange, Rule};
 use serde_json::{json, Value};
 
@@ -27,7 +27,9 @@ fn change() -> String {
 #[tokio::test]
 async fn the_binary_publishes_and_acknowledges() {
     let moto = Moto::start().expect("the emulator starts");
-    let topic_arn = aws_sdk_sns::Client::new(&moto.settings().sdk_config())
+    let sdk = moto.settings().sdk_config();
+    create_ledger_table(&sdk, "ourside-alert-ledger").await;
+    let topic_arn = aws_sdk_sns::Client::new(&sdk)
         .create_topic()
         .name("ourside-alerts")
         .send()
@@ -42,16 +44,33 @@ async fn the_binary_publishes_and_acknowledges() {
         &[
             ("AWS_ENDPOINT_URL", &endpoint),
             ("ALERT_TOPIC_ARN", &topic_arn),
+            ("ALERT_LEDGER_TABLE", "ourside-alert-ledger"),
             ("MIN_ALERT_SEVERITY", "HIGH"),
         ],
-        vec![sqs_event(&[("m1".into(), change())])],
+        // The same event twice: published once, both acknowledged.
+        vec![
+            sqs_event(&[("m1".into(), change())]),
+            sqs_event(&[("m2".into(), change())]),
+        ],
         Duration::from_secs(60),
     )
     .unwrap();
-    assert_eq!(ran.answers.len(), 1, "{ran:?}");
-    let body: Value = serde_json::from_str(ran.answers[0].1.outcome.as_ref().unwrap()).unwrap();
-    assert_eq!(body, json!({"batchItemFailures": []}));
-    assert!(ran.stdout.contains("\"alert published\""), "{}", ran.stdout);
+    assert_eq!(ran.answers.len(), 2, "{ran:?}");
+    for (_, answer) in &ran.answers {
+        let body: Value = serde_json::from_str(answer.outcome.as_ref().unwrap()).unwrap();
+        assert_eq!(body, json!({"batchItemFailures": []}));
+    }
+    assert_eq!(
+        ran.stdout.matches("\"alert published\"").count(),
+        1,
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("alert already published"),
+        "{}",
+        ran.stdout
+    );
 }
 
 #[test]
@@ -63,6 +82,7 @@ fn a_bad_setting_stops_the_binary_with_its_name() {
                 "ALERT_TOPIC_ARN",
                 "arn:aws:sns:eu-west-1:123456789012:ourside-alerts",
             ),
+            ("ALERT_LEDGER_TABLE", "ourside-alert-ledger"),
             ("MIN_ALERT_SEVERITY", "urgent"),
         ],
         vec![sqs_event(&[])],
@@ -72,4 +92,21 @@ fn a_bad_setting_stops_the_binary_with_its_name() {
     assert!(ran.answers.is_empty());
     let output = format!("{}{}", ran.stdout, ran.stderr);
     assert!(output.contains("MIN_ALERT_SEVERITY=\"urgent\""), "{output}");
+}
+
+#[test]
+fn without_a_ledger_table_the_binary_does_not_start() {
+    let ran = run_bootstrap(
+        env!("CARGO_BIN_EXE_ourside-alerter"),
+        &[(
+            "ALERT_TOPIC_ARN",
+            "arn:aws:sns:eu-west-1:123456789012:ourside-alerts",
+        )],
+        vec![sqs_event(&[])],
+        Duration::from_secs(20),
+    )
+    .unwrap();
+    assert!(ran.answers.is_empty());
+    let output = format!("{}{}", ran.stdout, ran.stderr);
+    assert!(output.contains("ALERT_LEDGER_TABLE is not set"), "{output}");
 }

@@ -1,13 +1,16 @@
 //! The alerter end to end against the local emulator (moto's server mode) with the real SDK
 //! clients: an SNS topic with two SQS subscriptions, one of them filtered to CRITICAL and HIGH
-//! alerts as a pager would be, and what each receives.
+//! alerts as a pager would be, and what each receives; the idempotency ledger in a DynamoDB
+//! table, so a batch handled twice or a replayed message reaches subscribers once.
 
 use std::time::Duration;
 
 use aws_config::SdkConfig;
-use ourside_alerter::{handle, policy_from, Alerted, Run};
+use ourside_alerter::{handle, policy_from, retention_from, Alerted, Ledger, Run};
 use ourside_aws::deliver::Retry;
-use ourside_aws::emulator::{receive_all, Moto, ACCOUNT_ID, REGION};
+use ourside_aws::emulator::{create_ledger_table, receive_all, Moto, ACCOUNT_ID, REGION};
+use ourside_aws::ledger::DynamoLedger;
+use ourside_aws::ports::{AlertLedger, Claim, ClaimTerms};
 use ourside_aws::sns::SnsTopic;
 use ourside_core::alert::AlertPolicy;
 use ourside_core::Timestamp;
@@ -18,6 +21,7 @@ struct Emulated {
     _moto: Moto,
     sdk: SdkConfig,
     topic: SnsTopic,
+    ledger: Ledger<DynamoLedger>,
     /// Every alert, raw delivery off: the SNS envelope with subject and attributes.
     everything: String,
     /// Only CRITICAL and HIGH, by filter policy on the `severity` attribute.
@@ -46,8 +50,13 @@ impl Emulated {
             Some(r#"{"severity":["CRITICAL","HIGH"]}"#),
         )
         .await;
+        create_ledger_table(&sdk, "ourside-alert-ledger").await;
         Emulated {
             topic: SnsTopic::new(&sdk, topic_arn),
+            ledger: Ledger {
+                store: DynamoLedger::new(&sdk, "ourside-alert-ledger"),
+                retention: retention_from(|_| None).unwrap(),
+            },
             _moto: moto,
             sdk,
             everything,
@@ -61,6 +70,11 @@ impl Emulated {
             .enumerate()
             .map(|(i, c)| (format!("m{i}"), c.event()))
             .collect();
+        self.deliver(&messages, policy).await
+    }
+
+    /// One delivery of these (message id, body) pairs.
+    async fn deliver(&self, messages: &[(String, String)], policy: &AlertPolicy) -> Alerted {
         let run = Run {
             now: Timestamp::parse("2026-06-01T10:00:10Z").unwrap(),
             retry: Retry {
@@ -70,9 +84,15 @@ impl Emulated {
                 deadline: None,
             },
         };
-        Box::pin(handle(&sqs_event(&messages), &self.topic, policy, run))
-            .await
-            .unwrap()
+        Box::pin(handle(
+            &sqs_event(messages),
+            &self.topic,
+            &self.ledger,
+            policy,
+            run,
+        ))
+        .await
+        .unwrap()
     }
 
     /// The SNS envelopes a subscription received.
@@ -259,4 +279,93 @@ async fn a_storm_becomes_one_digest() {
     assert_eq!(document["byControl"]["S3.2"], 20);
     assert_eq!(document["worst"].as_array().unwrap().len(), 20);
     assert_eq!(document["worst"][0]["severity"], "CRITICAL");
+}
+
+#[tokio::test]
+async fn a_batch_handled_twice_and_a_replay_reach_subscribers_once() {
+    let moto = Emulated::start().await;
+    let policy = policy_from(|_| None).unwrap();
+    let batch: Vec<(String, String)> = [
+        change(RULE_S3_2, "acme-logs", None, "NON_COMPLIANT"),
+        change(RULE_S3_5, "acme-data", Some("COMPLIANT"), "NON_COMPLIANT"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, c)| (format!("m{i}"), c.event()))
+    .collect();
+    let first = moto.deliver(&batch, &policy).await;
+    assert_eq!(first.published.len(), 2);
+    let again = moto.deliver(&batch, &policy).await;
+    assert!(again.published.is_empty());
+    assert!(again.response.batch_item_failures.is_empty());
+    assert_eq!(again.already_published, vec!["m0", "m1"]);
+    // Replayed from the dead-letter queue: a new message id, the same event.
+    let replay = moto
+        .deliver(&[("replayed".to_string(), batch[0].1.clone())], &policy)
+        .await;
+    assert!(replay.published.is_empty());
+    assert_eq!(replay.already_published, vec!["replayed"]);
+
+    let everything = moto.received(&moto.everything).await;
+    let mut subjects: Vec<&str> = everything
+        .iter()
+        .map(|e| e["Subject"].as_str().unwrap())
+        .collect();
+    subjects.sort_unstable();
+    assert_eq!(
+        subjects,
+        vec![
+            format!("[ourside] CRITICAL S3.2 non-compliant: acme-logs in {ACCOUNT_ID}/{REGION}"),
+            format!("[ourside] MEDIUM S3.5 non-compliant: acme-data in {ACCOUNT_ID}/{REGION}"),
+        ],
+        "one message per alert"
+    );
+    assert_eq!(moto.received(&moto.pager).await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_table_keeps_claims_as_the_protocol_says() {
+    let moto = Emulated::start().await;
+    let ledger = &moto.ledger.store;
+    let terms = |owner: &str, now_ms: u64| ClaimTerms {
+        owner: owner.to_string(),
+        now_ms,
+        until_ms: now_ms + 30_000,
+        expires_at: now_ms / 1000 + 3600,
+    };
+    let now = 1_780_000_000_000;
+    assert_eq!(ledger.claim("k1", &terms("a", now)).await, Ok(Claim::Taken));
+    assert_eq!(
+        ledger.claim("k1", &terms("b", now + 1_000)).await,
+        Ok(Claim::InProgress {
+            until_ms: now + 30_000
+        })
+    );
+    // Past a's deadline, b takes it over; a may then neither complete nor release it.
+    assert_eq!(
+        ledger.claim("k1", &terms("b", now + 31_000)).await,
+        Ok(Claim::Taken)
+    );
+    let refused = ledger.complete("k1", "a", Some("x"), 0).await.unwrap_err();
+    assert!(refused.is("ConditionalCheckFailedException"), "{refused}");
+    assert!(!refused.retryable);
+    assert!(ledger.release("k1", "a").await.is_err());
+    ledger
+        .complete("k1", "b", Some("sns-1"), now / 1000 + 3600)
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger.claim("k1", &terms("c", now + 60_000)).await,
+        Ok(Claim::Published {
+            message_id: Some("sns-1".into())
+        })
+    );
+    // Released, a claim can be taken again at once; forgotten (past its time-to-live) too.
+    assert_eq!(ledger.claim("k2", &terms("a", now)).await, Ok(Claim::Taken));
+    ledger.release("k2", "a").await.unwrap();
+    assert_eq!(ledger.claim("k2", &terms("b", now)).await, Ok(Claim::Taken));
+    assert_eq!(
+        ledger.claim("k1", &terms("d", now + 3_601_000)).await,
+        Ok(Claim::Taken)
+    );
 }

@@ -190,7 +190,11 @@ async fn evaluations_records_findings_and_alerts_carry_no_planted_credential() {
         .collect();
     let topic = MemoryTopic::default();
     let policy = ourside_alerter::policy_from(|_| None).unwrap();
-    let alerted = ourside_alerter::handle(&sqs_event(&changes), &topic, &policy, run())
+    let ledger = ourside_alerter::Ledger {
+        store: ourside_aws::memory::MemoryLedger::default(),
+        retention: ourside_alerter::retention_from(|_| None).unwrap(),
+    };
+    let alerted = ourside_alerter::handle(&sqs_event(&changes), &topic, &ledger, &policy, run())
         .await
         .unwrap();
     let alerts = topic.published();
