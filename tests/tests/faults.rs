@@ -20,8 +20,8 @@ use ourside_aws::clients::Settings;
 use ourside_aws::config::ConfigApi;
 use ourside_aws::deliver::Retry;
 use ourside_aws::emulator::{
-    create_function, create_ledger_table, create_queue, create_queue_with_dlq, receive_all, Moto,
-    ACCOUNT_ID, REGION,
+    create_function, create_ledger_table, create_queue, create_queue_with_dlq, create_topic,
+    receive_all, Moto, ACCOUNT_ID, REGION,
 };
 use ourside_aws::faults::{Fault, FaultProxy, Plan, Tally};
 use ourside_aws::lambda::LambdaApi;
@@ -882,15 +882,7 @@ async fn with_sns_failing_each_alert_is_retried_until_published_and_published_on
     }
     .sdk_config();
     let sns = aws_sdk_sns::Client::new(&direct);
-    let topic_arn = sns
-        .create_topic()
-        .name("ourside-alerts")
-        .send()
-        .await
-        .unwrap()
-        .topic_arn()
-        .unwrap()
-        .to_string();
+    let topic_arn = create_topic(&direct, "ourside-alerts").await;
     let inbox = create_queue(&direct, "on-call").await;
     sns.subscribe()
         .topic_arn(&topic_arn)

@@ -261,21 +261,14 @@ impl RuntimeApi {
         let address = listener.local_addr()?;
         let shared: Shared = Default::default();
         lock(&shared).events = events.into();
+        // Measurements of the function's start must not include polling delays: served at once.
+        let stopping = shared.clone();
         let serving = shared.clone();
-        // Blocking accepts, so a connection is served the moment it arrives (measurements
-        // of the function's start must not include polling delays); dropping the API wakes
-        // the loop with a connection of its own.
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if lock(&serving).stopping {
-                    return;
-                }
-                if let Ok(stream) = stream {
-                    let shared = serving.clone();
-                    std::thread::spawn(move || serve_connection(stream, &shared));
-                }
-            }
-        });
+        http1::serve_connections(
+            listener,
+            move || lock(&stopping).stopping,
+            move |stream| serve_connection(stream, &serving),
+        );
         Ok(RuntimeApi { address, shared })
     }
 
@@ -430,6 +423,20 @@ pub async fn create_queue(sdk: &aws_config::SdkConfig, name: &str) -> String {
         .await
         .expect("the emulator creates the queue")
         .queue_url()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Creates an SNS topic in the emulator and returns its ARN.
+#[cfg(feature = "sns")]
+pub async fn create_topic(sdk: &aws_config::SdkConfig, name: &str) -> String {
+    aws_sdk_sns::Client::new(sdk)
+        .create_topic()
+        .name(name)
+        .send()
+        .await
+        .expect("the emulator creates the topic")
+        .topic_arn()
         .unwrap_or_default()
         .to_string()
 }

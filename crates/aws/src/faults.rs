@@ -212,18 +212,13 @@ impl FaultProxy {
             plan,
             ..State::default()
         }));
+        let stopping = shared.clone();
         let serving = shared.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if lock(&serving).stopping {
-                    return;
-                }
-                if let Ok(stream) = stream {
-                    let shared = serving.clone();
-                    std::thread::spawn(move || serve(stream, upstream, &shared));
-                }
-            }
-        });
+        http1::serve_connections(
+            listener,
+            move || lock(&stopping).stopping,
+            move |stream| serve(stream, upstream, &serving),
+        );
         Ok(FaultProxy { address, shared })
     }
 

@@ -2,7 +2,7 @@
 //! fault-injecting proxy): reading one request off a connection.
 
 use std::io::Read;
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
 
 /// One request as it came.
 #[derive(Debug, Clone)]
@@ -100,4 +100,25 @@ fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
 
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Serves each connection on a thread of its own, from a thread of its own, until `stopping`
+/// says so. Accepts block, so a connection is served the moment it arrives; whoever stops the
+/// server connects once more to wake the loop.
+pub(crate) fn serve_connections(
+    listener: TcpListener,
+    stopping: impl Fn() -> bool + Send + 'static,
+    serve: impl Fn(TcpStream) + Send + Sync + Clone + 'static,
+) {
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if stopping() {
+                return;
+            }
+            if let Ok(stream) = stream {
+                let serve = serve.clone();
+                std::thread::spawn(move || serve(stream));
+            }
+        }
+    });
 }

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use ourside_aws::clients::Settings;
-use ourside_aws::emulator::{create_queue, receive_all, Moto};
+use ourside_aws::emulator::{create_queue, create_topic, receive_all, Moto};
 use ourside_aws::faults::{Fault, FaultProxy, Plan};
 use ourside_aws::AwsError;
 
@@ -58,15 +58,7 @@ async fn each_fault_reaches_the_caller_as_the_service_would_send_it() {
     let moto = Moto::start().expect("the emulator starts");
     let direct = moto.settings().sdk_config();
     let queue_url = create_queue(&direct, "faults").await;
-    let topic_arn = aws_sdk_sns::Client::new(&direct)
-        .create_topic()
-        .name("alerts")
-        .send()
-        .await
-        .expect("the emulator creates the topic")
-        .topic_arn()
-        .unwrap_or_default()
-        .to_string();
+    let topic_arn = create_topic(&direct, "alerts").await;
     aws_sdk_securityhub::Client::new(&direct)
         .enable_security_hub()
         .send()

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use ourside_aws::emulator::{create_ledger_table, run_bootstrap, Moto, ACCOUNT_ID, REGION};
+use ourside_aws::emulator::{
+    create_ledger_table, create_topic, run_bootstrap, Moto, ACCOUNT_ID, REGION,
+};
 use ourside_lambda::events::{sqs_event, ComplianceChange, Rule};
 use serde_json::{json, Value};
 
@@ -29,15 +31,7 @@ async fn the_binary_publishes_and_acknowledges() {
     let moto = Moto::start().expect("the emulator starts");
     let sdk = moto.settings().sdk_config();
     create_ledger_table(&sdk, "ourside-alert-ledger").await;
-    let topic_arn = aws_sdk_sns::Client::new(&sdk)
-        .create_topic()
-        .name("ourside-alerts")
-        .send()
-        .await
-        .unwrap()
-        .topic_arn()
-        .unwrap()
-        .to_string();
+    let topic_arn = create_topic(&sdk, "ourside-alerts").await;
     let endpoint = moto.endpoint();
     let ran = run_bootstrap(
         env!("CARGO_BIN_EXE_ourside-alerter"),

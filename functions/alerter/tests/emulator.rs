@@ -8,7 +8,9 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 use ourside_alerter::{handle, policy_from, retention_from, Alerted, Ledger, Run};
 use ourside_aws::deliver::Retry;
-use ourside_aws::emulator::{create_ledger_table, receive_all, Moto, ACCOUNT_ID, REGION};
+use ourside_aws::emulator::{
+    create_ledger_table, create_topic, receive_all, Moto, ACCOUNT_ID, REGION,
+};
 use ourside_aws::ledger::DynamoLedger;
 use ourside_aws::ports::{AlertLedger, Claim, ClaimTerms};
 use ourside_aws::sns::SnsTopic;
@@ -32,16 +34,7 @@ impl Emulated {
     async fn start() -> Emulated {
         let moto = Moto::start().expect("the emulator starts");
         let sdk = moto.settings().sdk_config();
-        let sns = aws_sdk_sns::Client::new(&sdk);
-        let topic_arn = sns
-            .create_topic()
-            .name("ourside-alerts")
-            .send()
-            .await
-            .unwrap()
-            .topic_arn()
-            .unwrap()
-            .to_string();
+        let topic_arn = create_topic(&sdk, "ourside-alerts").await;
         let everything = subscribed_queue(&sdk, &topic_arn, "everything", None).await;
         let pager = subscribed_queue(
             &sdk,
