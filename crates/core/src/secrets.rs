@@ -137,13 +137,19 @@ impl Detector {
     /// their order. Variables of a set are judged together: a secret access key is recognised
     /// next to an access key id held by another variable.
     pub fn scan<N: AsRef<str>, V: AsRef<str>>(&self, variables: &[(N, V)]) -> Vec<Finding> {
+        self.scan_pairs(variables.iter().map(|(n, v)| (n.as_ref(), v.as_ref())))
+    }
+
+    /// [`Detector::scan`] over (name, value) pairs.
+    fn scan_pairs<'a>(
+        &self,
+        variables: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> Vec<Finding> {
         let key_id_nearby = variables
-            .iter()
-            .any(|(_, v)| contains_access_key_id(v.as_ref()));
+            .clone()
+            .any(|(_, value)| contains_access_key_id(value));
         variables
-            .iter()
             .filter_map(|(name, value)| {
-                let (name, value) = (name.as_ref(), value.as_ref());
                 self.reason(name, value, key_id_nearby)
                     .map(|reason| Finding {
                         variable: name.to_string(),
@@ -168,10 +174,10 @@ impl Detector {
             return None;
         }
         let tokens = name_tokens(name);
-        if names_a_pointer_or_setting(&tokens) {
+        if names_a_pointer_or_setting(tokens.clone()) {
             return None;
         }
-        if let Some(word) = sensitive_word(&tokens) {
+        if let Some(word) = sensitive_word(tokens) {
             if is_literal(value) {
                 return Some(Reason::SensitiveName(word));
             }
@@ -213,9 +219,8 @@ pub fn withhold_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String
     }) {
         return kept;
     }
-    let pairs: Vec<(&String, &String)> = tags.iter().collect();
     let mut kept = tags.clone();
-    for finding in copying().scan(&pairs) {
+    for finding in copying().scan_pairs(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
         kept.insert(finding.variable, withheld(finding.reason));
     }
     LAST.set(Some((tags.clone(), kept.clone())));
@@ -275,34 +280,48 @@ pub fn withhold_text(text: String) -> String {
 
 // ---- names ------------------------------------------------------------------------------------
 
-/// Lower-case words of a variable name: `dbPassword` → `db`, `password`; `APIKey` → `api`,
-/// `key`; `DB_PASSWORD_ARN` → `db`, `password`, `arn`.
-fn name_tokens(name: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = part.chars().collect();
-        let mut current = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
-            let next = chars.get(i + 1).copied();
-            let boundary = match prev {
-                Some(p) if c.is_ascii_uppercase() => {
-                    p.is_ascii_lowercase()
-                        || p.is_ascii_digit()
-                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
-                }
-                _ => false,
-            };
-            if boundary && !current.is_empty() {
-                tokens.push(std::mem::take(&mut current));
+/// The words of a variable name, as slices of it (compared regardless of case): `dbPassword`
+/// → `db`, `Password`; `APIKey` → `API`, `Key`; `DB_PASSWORD_ARN` → `DB`, `PASSWORD`, `ARN`.
+/// Borrowed, not copied: every tag of every finding is judged.
+fn name_tokens(name: &str) -> impl Iterator<Item = &str> + Clone {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .flat_map(camel_case_words)
+}
+
+/// `part` (ASCII letters and digits) cut where a capital starts a word.
+fn camel_case_words(part: &str) -> impl Iterator<Item = &str> + Clone {
+    let bytes = part.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let mut end = start + 1;
+        while let Some(&c) = bytes.get(end) {
+            let previous = bytes[end - 1];
+            let next = bytes.get(end + 1);
+            let starts_word = c.is_ascii_uppercase()
+                && (previous.is_ascii_lowercase()
+                    || previous.is_ascii_digit()
+                    || (previous.is_ascii_uppercase() && next.is_some_and(u8::is_ascii_lowercase)));
+            if starts_word {
+                break;
             }
-            current.push(c.to_ascii_lowercase());
+            end += 1;
         }
-        if !current.is_empty() {
-            tokens.push(current);
-        }
-    }
-    tokens
+        let word = &part[start..end];
+        start = end;
+        Some(word)
+    })
+}
+
+/// Whether `needle` (lower case) occurs in `haystack`, regardless of case.
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Last words that make a name a pointer to a secret, or a setting about one, rather than the
@@ -399,35 +418,55 @@ const POINTER_OR_SETTING_WORDS: &[&str] = &[
     "version",
 ];
 
-fn names_a_pointer_or_setting(tokens: &[String]) -> bool {
-    tokens
-        .last()
-        .is_some_and(|t| POINTER_OR_SETTING_WORDS.contains(&t.as_str()))
+fn names_a_pointer_or_setting<'a>(tokens: impl Iterator<Item = &'a str>) -> bool {
+    tokens.last().is_some_and(|last| {
+        POINTER_OR_SETTING_WORDS
+            .iter()
+            .any(|word| word.eq_ignore_ascii_case(last))
+    })
 }
 
 /// What a name says it holds, if it names a credential.
-fn sensitive_word(tokens: &[String]) -> Option<&'static str> {
-    for (i, token) in tokens.iter().enumerate() {
-        let word = match token.as_str() {
-            "password" | "passwd" | "pwd" | "pass" => Some("password"),
-            "passphrase" => Some("passphrase"),
-            "secret" | "secrets" | "clientsecret" | "secretkey" => Some("secret"),
-            "token" | "tokens" => Some("token"),
-            "apikey" | "apikeys" => Some("API key"),
-            "credential" | "credentials" | "creds" => Some("credential"),
-            "privatekey" => Some("private key"),
-            t if t.contains("password") || t.contains("passwd") => Some("password"),
-            _ => None,
+fn sensitive_word<'a>(tokens: impl Iterator<Item = &'a str>) -> Option<&'static str> {
+    let mut tokens = tokens.peekable();
+    while let Some(token) = tokens.next() {
+        let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(token));
+        let word = if is(&["password", "passwd", "pwd", "pass"]) {
+            Some("password")
+        } else if is(&["passphrase"]) {
+            Some("passphrase")
+        } else if is(&["secret", "secrets", "clientsecret", "secretkey"]) {
+            Some("secret")
+        } else if is(&["token", "tokens"]) {
+            Some("token")
+        } else if is(&["apikey", "apikeys"]) {
+            Some("API key")
+        } else if is(&["credential", "credentials", "creds"]) {
+            Some("credential")
+        } else if is(&["privatekey"]) {
+            Some("private key")
+        } else if contains_ignoring_case(token, "password")
+            || contains_ignoring_case(token, "passwd")
+        {
+            Some("password")
+        } else {
+            None
         };
         if word.is_some() {
             return word;
         }
-        if tokens.get(i + 1).is_some_and(|next| next == "key") {
-            match token.as_str() {
-                "api" => return Some("API key"),
-                "private" => return Some("private key"),
-                "signing" | "encryption" | "master" | "auth" => return Some("key"),
-                _ => {}
+        if tokens
+            .peek()
+            .is_some_and(|next| next.eq_ignore_ascii_case("key"))
+        {
+            if is(&["api"]) {
+                return Some("API key");
+            }
+            if is(&["private"]) {
+                return Some("private key");
+            }
+            if is(&["signing", "encryption", "master", "auth"]) {
+                return Some("key");
             }
         }
     }
@@ -500,12 +539,16 @@ fn has_json_web_token(value: &str) -> bool {
         c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
     })
     .any(|run| {
-        let parts: Vec<&str> = run.split('.').collect();
-        parts.len() == 3
-            && parts[..2]
-                .iter()
-                .all(|p| p.starts_with("eyJ") && p.len() >= 10)
-            && parts.iter().all(|p| base64url(p))
+        let mut parts = run.split('.');
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        [header, payload]
+            .iter()
+            .all(|p| p.starts_with("eyJ") && p.len() >= 10)
+            && [header, payload, signature].iter().all(|p| base64url(p))
     })
 }
 
@@ -574,19 +617,21 @@ fn has_connection_password(value: &str) -> bool {
     if url_password(value).is_some() {
         return true;
     }
-    let lower = value.to_ascii_lowercase();
+    // Keys matched regardless of case, in place: every tag value comes through here.
+    let bytes = value.as_bytes();
     ["password=", "pwd=", "passwd="].iter().any(|key| {
-        lower.match_indices(key).any(|(i, _)| {
-            let starts_key = lower[..i]
-                .chars()
-                .next_back()
-                .is_none_or(|c| matches!(c, ';' | '?' | '&' | ',' | ' ' | '\t'));
-            let secret = lower[i + key.len()..]
-                .split([';', '&', ' ', '\t'])
-                .next()
-                .unwrap_or("");
-            starts_key && !is_placeholder(secret)
-        })
+        (0..bytes.len().saturating_sub(key.len() - 1))
+            .filter(|&i| bytes[i..i + key.len()].eq_ignore_ascii_case(key.as_bytes()))
+            .any(|i| {
+                let starts_key =
+                    i == 0 || matches!(bytes[i - 1], b';' | b'?' | b'&' | b',' | b' ' | b'\t');
+                // The key is ASCII: `i + key.len()` is a character boundary.
+                let secret = value[i + key.len()..]
+                    .split([';', '&', ' ', '\t'])
+                    .next()
+                    .unwrap_or("");
+                starts_key && !is_placeholder(secret)
+            })
     })
 }
 
@@ -1054,9 +1099,11 @@ mod tests {
 
     #[test]
     fn name_tokens_split_case_and_separators() {
-        assert_eq!(name_tokens("APIKey"), ["api", "key"]);
-        assert_eq!(name_tokens("dbPassword2"), ["db", "password2"]);
-        assert_eq!(name_tokens("DB_PASSWORD-ARN"), ["db", "password", "arn"]);
+        let tokens = |name| name_tokens(name).collect::<Vec<_>>();
+        assert_eq!(tokens("APIKey"), ["API", "Key"]);
+        assert_eq!(tokens("dbPassword2"), ["db", "Password2"]);
+        assert_eq!(tokens("DB_PASSWORD-ARN"), ["DB", "PASSWORD", "ARN"]);
+        assert_eq!(tokens("ÄpiKey x"), ["pi", "Key", "x"]);
     }
 
     proptest! {
