@@ -118,8 +118,8 @@ pub fn cold_start(function: Function, binary: &Path) -> Result<ColdStart, String
     }
 }
 
-/// `VmHWM` of a live process, in KiB (Linux).
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+/// `VmHWM` of a live process (this one: `std::process::id()`), in KiB (Linux).
+pub fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()

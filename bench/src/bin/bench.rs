@@ -57,6 +57,17 @@ struct Options {
     functions_only: bool,
 }
 
+impl Options {
+    /// How many times each Lambda function is started.
+    fn cold_starts(&self) -> usize {
+        if self.quick {
+            3
+        } else {
+            20
+        }
+    }
+}
+
 fn options() -> Result<Options, String> {
     let mut options = Options {
         events: 10_000,
@@ -124,10 +135,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// The peak resident set of this process, from /proc (Linux), in MB.
 fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+    cold::peak_rss_kib(std::process::id()).map(|kib| kib as f64 / 1024.0)
 }
 
 /// One row of the report.
@@ -481,7 +489,7 @@ fn function_rows(options: &Options) -> Result<Vec<Row>, String> {
             None,
         )]);
     };
-    let starts = if options.quick { 3 } else { 20 };
+    let starts = options.cold_starts();
     let mut rows = Vec::new();
     for function in Function::ALL {
         let name = function.binary();
@@ -634,6 +642,6 @@ fn report(options: &Options, events: usize, mb: f64, evaluations: usize, table: 
                 |d| format!("here `{}`", d.display()),
             ),
         )
-        .replace("{starts}", if options.quick { "3" } else { "20" })
+        .replace("{starts}", &options.cold_starts().to_string())
         .replace("{table}", table)
 }
