@@ -96,6 +96,7 @@ pub fn cold_start(function: Function, binary: &Path) -> Result<ColdStart, String
             "ALERT_TOPIC_ARN",
             format!("arn:aws:sns:us-east-1:{ACCOUNT_ID}:alerts"),
         )
+        .env("ALERT_LEDGER_TABLE", "ourside-alert-ledger")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
