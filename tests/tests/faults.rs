@@ -325,33 +325,47 @@ impl Stack {
                 return drained;
             }
             drained.batches += 1;
-            let messages: Vec<(String, String)> = batch
-                .iter()
-                .map(|(id, _, body)| (id.clone(), body.clone()))
-                .collect();
-            let failed: BTreeSet<String> = match Box::pin(ourside_publisher::handle(
-                &sqs_event(&messages),
-                &hub,
-                REGION,
-                run(Duration::from_secs(30)),
-            ))
-            .await
-            {
-                Ok(published) => {
-                    drained.imported += published.imported;
-                    published
-                        .response
-                        .failed_ids()
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect()
-                }
-                Err(_) => messages.iter().map(|(id, _)| id.clone()).collect(),
-            };
-            drained.redelivered += failed.len();
-            drained.acknowledged += batch.len() - failed.len();
-            settle(&sqs, &self.findings, &batch, &failed).await;
+            let (imported, failed) = self.publish(&sqs, &hub, &batch).await;
+            drained.imported += imported.unwrap_or(0);
+            drained.redelivered += failed;
+            drained.acknowledged += batch.len() - failed;
         }
+    }
+
+    /// One batch through the publisher, settled as the event source mapping settles it:
+    /// findings imported (`None` when the whole invocation failed) and messages left for
+    /// redelivery.
+    async fn publish(
+        &self,
+        sqs: &aws_sdk_sqs::Client,
+        hub: &SecurityHubApi,
+        batch: &[(String, String, String)],
+    ) -> (Option<usize>, usize) {
+        let messages: Vec<(String, String)> = batch
+            .iter()
+            .map(|(id, _, body)| (id.clone(), body.clone()))
+            .collect();
+        let handled = Box::pin(ourside_publisher::handle(
+            &sqs_event(&messages),
+            hub,
+            REGION,
+            run(Duration::from_secs(30)),
+        ))
+        .await;
+        let (imported, failed): (Option<usize>, BTreeSet<String>) = match handled {
+            Ok(published) => (
+                Some(published.imported),
+                published
+                    .response
+                    .failed_ids()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            Err(_) => (None, messages.into_iter().map(|(id, _)| id).collect()),
+        };
+        settle(sqs, &self.findings, batch, &failed).await;
+        (imported, failed.len())
     }
 
     /// The operator's `ourside replay-dlq` once the outage is over: parked invocations
@@ -777,27 +791,9 @@ async fn with_security_hub_down_nothing_is_acknowledged_and_everything_lands_lat
         assert_eq!(messages.len(), RESOURCES, "round {round}");
         let mut lookups = 0;
         for chunk in messages.chunks(BATCH_SIZE) {
-            let batch: Vec<(String, String)> = chunk
-                .iter()
-                .map(|(id, _, body)| (id.clone(), body.clone()))
-                .collect();
-            let published = Box::pin(ourside_publisher::handle(
-                &sqs_event(&batch),
-                &hub,
-                REGION,
-                run(Duration::from_secs(30)),
-            ))
-            .await
-            .expect("a batch is handled");
-            assert_eq!(published.imported, 0);
-            let failed: BTreeSet<String> = published
-                .response
-                .failed_ids()
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            assert_eq!(failed.len(), chunk.len(), "round {round}: all redelivered");
-            settle(&sqs, &stack.findings, chunk, &failed).await;
+            let (imported, failed) = stack.publish(&sqs, &hub, chunk).await;
+            assert_eq!(imported, Some(0), "round {round}: a batch is handled");
+            assert_eq!(failed, chunk.len(), "round {round}: all redelivered");
             lookups += chunk.len().div_ceil(20);
         }
         // Bounded retries: each lookup of 20 ids is tried at most three times by the client.

@@ -150,13 +150,13 @@ struct State {
 impl State {
     /// The fault for the next call to `operation`, if it is to fail.
     fn draw(&mut self, operation: &str) -> Option<Fault> {
-        let rule = self.plan.rule(operation)?.clone();
+        let State { plan, draws, .. } = self;
+        let rule = plan.rule(operation)?;
         if rule.faults.is_empty() || rule.share <= 0.0 {
             return None;
         }
-        let seed = self.plan.seed;
-        let state = self
-            .draws
+        let seed = plan.seed;
+        let state = draws
             .entry(operation.to_string())
             .or_insert_with(|| (seed ^ fnv1a(operation)) | 1);
         let roll = xorshift(state);
