@@ -160,13 +160,19 @@ impl Protocol {
     /// Accepts names (`tcp`), numbers (`6`, `"6"`) and `-1`/`all`.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
-        Some(match t.to_ascii_lowercase().as_str() {
-            "-1" | "all" => Protocol::All,
-            "tcp" | "6" => Protocol::Tcp,
-            "udp" | "17" => Protocol::Udp,
-            "icmp" | "1" => Protocol::Icmp,
-            "icmpv6" | "58" => Protocol::Icmpv6,
-            other => Protocol::Number(other.parse().ok()?),
+        let named = |name: &str, number: &str| t == number || t.eq_ignore_ascii_case(name);
+        Some(if named("all", "-1") {
+            Protocol::All
+        } else if named("tcp", "6") {
+            Protocol::Tcp
+        } else if named("udp", "17") {
+            Protocol::Udp
+        } else if named("icmp", "1") {
+            Protocol::Icmp
+        } else if named("icmpv6", "58") {
+            Protocol::Icmpv6
+        } else {
+            Protocol::Number(t.parse().ok()?)
         })
     }
 

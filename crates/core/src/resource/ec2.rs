@@ -4,6 +4,7 @@
 //! `ipv6Ranges` (objects); the lists can disagree, so a rule's sources are their union. Ports may
 //! be absent or `null` (protocol `-1`), `-1`, or floats (`22.0`).
 
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::item::ConfigurationItem;
@@ -96,17 +97,145 @@ struct RawSecurityGroup {
     ip_permissions_egress: Option<Vec<RawPermission>>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+/// One permission as read. A large group has thousands of ranges, so each is parsed into a CIDR
+/// as it is read, without a copy of its text, and kept with its list and index: the union keeps
+/// the lists' order (`ipRanges`, `ipv4Ranges`, `ipv6Ranges`) and a bad range is reported where
+/// it was.
+#[derive(Default)]
 struct RawPermission {
     ip_protocol: Option<Text>,
     from_port: Option<Number>,
     to_port: Option<Number>,
-    ip_ranges: Option<Vec<RawRange>>,
-    ipv4_ranges: Option<Vec<RawRange>>,
-    ipv6_ranges: Option<Vec<RawRange>>,
+    ranges: Vec<ReadRange>,
     user_id_group_pairs: Option<Vec<RawGroupPair>>,
     prefix_list_ids: Option<Vec<RawPrefixList>>,
+}
+
+struct ReadRange {
+    list: RangeList,
+    index: usize,
+    cidr: Result<Cidr, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum RangeList {
+    Ip,
+    Ipv4,
+    Ipv6,
+}
+
+impl RangeList {
+    fn name(self) -> &'static str {
+        match self {
+            RangeList::Ip => "ipRanges",
+            RangeList::Ipv4 => "ipv4Ranges",
+            RangeList::Ipv6 => "ipv6Ranges",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawPermission {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Clone, Copy, Deserialize)]
+        #[serde(field_identifier, rename_all = "camelCase")]
+        enum Field {
+            IpProtocol,
+            FromPort,
+            ToPort,
+            IpRanges,
+            Ipv4Ranges,
+            Ipv6Ranges,
+            UserIdGroupPairs,
+            PrefixListIds,
+            #[serde(other)]
+            Other,
+        }
+        const FIELDS: &[&str] = &[
+            "ipProtocol",
+            "fromPort",
+            "toPort",
+            "ipRanges",
+            "ipv4Ranges",
+            "ipv6Ranges",
+            "userIdGroupPairs",
+            "prefixListIds",
+        ];
+        struct PermissionVisitor;
+        impl<'de> Visitor<'de> for PermissionVisitor {
+            type Value = RawPermission;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct RawPermission")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPermission, A::Error> {
+                let mut p = RawPermission::default();
+                // A field given twice is refused, as for every other view.
+                let mut seen = [false; 8];
+                while let Some(field) = map.next_key::<Field>()? {
+                    let at = match field {
+                        Field::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                        known => known as usize,
+                    };
+                    if std::mem::replace(&mut seen[at], true) {
+                        return Err(de::Error::duplicate_field(FIELDS[at]));
+                    }
+                    let into = &mut p.ranges;
+                    match field {
+                        Field::IpProtocol => p.ip_protocol = map.next_value()?,
+                        Field::FromPort => p.from_port = map.next_value()?,
+                        Field::ToPort => p.to_port = map.next_value()?,
+                        Field::IpRanges => map.next_value_seed(Ranges(RangeList::Ip, into))?,
+                        Field::Ipv4Ranges => map.next_value_seed(Ranges(RangeList::Ipv4, into))?,
+                        Field::Ipv6Ranges => map.next_value_seed(Ranges(RangeList::Ipv6, into))?,
+                        Field::UserIdGroupPairs => p.user_id_group_pairs = map.next_value()?,
+                        Field::PrefixListIds => p.prefix_list_ids = map.next_value()?,
+                        Field::Other => {}
+                    }
+                }
+                Ok(p)
+            }
+        }
+        d.deserialize_struct("RawPermission", FIELDS, PermissionVisitor)
+    }
+}
+
+/// One range list (absent, `null` or a list), read into a permission's ranges.
+struct Ranges<'a>(RangeList, &'a mut Vec<ReadRange>);
+
+impl<'de> DeserializeSeed<'de> for Ranges<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Ranges<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Ranges(list, into) = self;
+        let mut index = 0;
+        while let Some(RawRange(cidr)) = seq.next_element()? {
+            if let Some(cidr) = cidr {
+                into.push(ReadRange { list, index, cidr });
+            }
+            index += 1;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -139,8 +268,27 @@ struct RawPrefixList {
     prefix_list_id: Option<String>,
 }
 
-/// A range written as a bare string (legacy `ipRanges`) or an object (`{"cidrIp": …}`).
-struct RawRange(Option<String>);
+/// A range written as a bare string (legacy `ipRanges`) or an object (`{"cidrIp": …}`), parsed.
+struct RawRange(Option<Result<Cidr, String>>);
+
+/// A CIDR's text, parsed where it lies.
+struct CidrText(Result<Cidr, String>);
+
+impl<'de> Deserialize<'de> for CidrText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CidrVisitor;
+        impl Visitor<'_> for CidrVisitor {
+            type Value = CidrText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CidrText, E> {
+                Ok(CidrText(v.parse()))
+            }
+        }
+        d.deserialize_str(CidrVisitor)
+    }
+}
 
 /// Whether a range object's key names its CIDR (`cidrIp`, `CidrIpv6`, `cidr`, any case), read
 /// without copying the key: a large group has thousands of them.
@@ -175,7 +323,7 @@ impl<'de> Deserialize<'de> for RawRange {
                 f.write_str("a CIDR string or an object with cidrIp/cidrIpv6")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawRange, E> {
-                Ok(RawRange(Some(v.to_string())))
+                Ok(RawRange(Some(v.parse())))
             }
             fn visit_unit<E: serde::de::Error>(self) -> Result<RawRange, E> {
                 Ok(RawRange(None))
@@ -188,7 +336,7 @@ impl<'de> Deserialize<'de> for RawRange {
                 let mut cidr = None;
                 while let Some(CidrKey(is_cidr)) = map.next_key()? {
                     if is_cidr && cidr.is_none() {
-                        cidr = map.next_value::<Option<String>>()?;
+                        cidr = map.next_value::<Option<CidrText>>()?.map(|c| c.0);
                     } else {
                         map.next_value::<serde::de::IgnoredAny>()?;
                     }
@@ -223,16 +371,18 @@ fn permissions(raw: Vec<RawPermission>, field: &str) -> Result<Vec<Permission>, 
             } else {
                 PortRange::ALL
             };
-            let mut cidrs: Vec<Cidr> = Vec::new();
-            for (list, name) in [(p.ip_ranges, "ipRanges"), (p.ipv4_ranges, "ipv4Ranges"), (p.ipv6_ranges, "ipv6Ranges")] {
-                for (j, range) in list.unwrap_or_default().into_iter().enumerate() {
-                    let Some(text) = range.0 else { continue };
-                    let cidr: Cidr = text
-                        .parse()
-                        .map_err(|e: String| InputError::new(at(&format!("{name}[{j}]")), e))?;
-                    if !cidrs.contains(&cidr) {
-                        cidrs.push(cidr);
-                    }
+            let mut ranges = p.ranges;
+            // The lists in their order, each as written (the sort is stable).
+            if !ranges.is_sorted_by_key(|r| r.list) {
+                ranges.sort_by_key(|r| r.list);
+            }
+            let mut cidrs: Vec<Cidr> = Vec::with_capacity(ranges.len());
+            for range in ranges {
+                let cidr = range.cidr.map_err(|e| {
+                    InputError::new(at(&format!("{}[{}]", range.list.name(), range.index)), e)
+                })?;
+                if !cidrs.contains(&cidr) {
+                    cidrs.push(cidr);
                 }
             }
             Ok(Permission {
@@ -654,6 +804,23 @@ mod tests {
         assert_eq!(err.path, "configuration.ipPermissions[0].fromPort");
         let err = sg(r#"{"ipPermissions":[{"ipProtocol":"bogus"}]}"#).unwrap_err();
         assert_eq!(err.path, "configuration.ipPermissions[0].ipProtocol");
+    }
+
+    #[test]
+    fn ranges_keep_the_lists_order_whatever_the_keys_order() {
+        let g = sg(r#"{"ipPermissions":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,
+            "ipv6Ranges":[{"cidrIpv6":"::/0"}],"ipv4Ranges":[{"description":"x","cidrIp":"10.0.0.0/8"},null,{"cidrIp":"0.0.0.0/0"}],
+            "ipRanges":["0.0.0.0/0"],"prefixListIds":null}]}"#)
+        .unwrap();
+        let cidrs: Vec<String> = g.ingress[0].cidrs.iter().map(Cidr::to_string).collect();
+        assert_eq!(cidrs, ["0.0.0.0/0", "10.0.0.0/8", "::/0"]);
+        // The first bad range in the lists' order is reported, at its index in its list.
+        let err = sg(r#"{"ipPermissions":[{"ipv6Ranges":[{"cidrIpv6":"nope"}],"ipv4Ranges":[{"cidrIp":"10.0.0.0/8"},null,{"cidrIp":"10.0.0.0/99"}]}]}"#).unwrap_err();
+        assert_eq!(err.path, "configuration.ipPermissions[0].ipv4Ranges[2]");
+        let err = sg(r#"{"ipPermissions":[{"ipRanges":[],"ipRanges":[]}]}"#).unwrap_err();
+        assert!(err.message.contains("duplicate field `ipRanges`"), "{err}");
+        let err = sg(r#"{"ipPermissions":[{"ipRanges":"0.0.0.0/0"}]}"#).unwrap_err();
+        assert_eq!(err.path, "configuration.ipPermissions[0].ipRanges");
     }
 
     #[test]
