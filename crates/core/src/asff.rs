@@ -139,8 +139,8 @@ pub struct Resource {
     pub id: String,
     pub partition: &'static str,
     pub region: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "crate::secrets::no_tags")]
+    pub tags: Arc<BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Arc<ResourceDetails>>,
 }

@@ -39,8 +39,8 @@ pub struct FindingRecord {
     pub arn: Option<String>,
     pub account_id: String,
     pub region: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::secrets::no_tags")]
+    pub tags: Arc<BTreeMap<String, String>>,
     /// The finding's `Resources[].Details`, read from the item by the evaluator: the publisher
     /// has no item. Absent from records written before details existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,7 +115,7 @@ impl FindingRecord {
             account_id: Some(self.account_id.clone()).filter(|a| !a.is_empty()),
             region: Some(self.region.clone()).filter(|r| !r.is_empty()),
             capture_time: Some(self.observed_at),
-            tags: self.tags.clone(),
+            tags: BTreeMap::clone(&self.tags),
             details: self.details.clone(),
         };
         let verdict = Verdict {

@@ -33,6 +33,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -203,19 +204,20 @@ fn copying() -> Detector {
 /// with the other tags of the resource) is [`withheld`]; keys are names and are kept.
 ///
 /// Every control judging an item writes a record and a finding with the same tags, so the last
-/// tags judged (per thread) are remembered with their answer: the detector runs once per item.
-pub fn withhold_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    type Judged = Option<(BTreeMap<String, String>, BTreeMap<String, String>)>;
+/// tags judged (per thread) are remembered with their answer, shared: the detector runs once per
+/// item and the answer is not copied.
+pub fn withhold_tags(tags: &BTreeMap<String, String>) -> Arc<BTreeMap<String, String>> {
+    type Judged = Option<(BTreeMap<String, String>, Arc<BTreeMap<String, String>>)>;
     thread_local! {
         static LAST: std::cell::RefCell<Judged> = const { std::cell::RefCell::new(None) };
     }
     if tags.is_empty() {
-        return BTreeMap::new();
+        return Arc::default();
     }
     if let Some(kept) = LAST.with_borrow(|last| {
         last.as_ref()
             .filter(|(judged, _)| judged == tags)
-            .map(|(_, kept)| kept.clone())
+            .map(|(_, kept)| Arc::clone(kept))
     }) {
         return kept;
     }
@@ -223,8 +225,14 @@ pub fn withhold_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String
     for finding in copying().scan_pairs(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
         kept.insert(finding.variable, withheld(finding.reason));
     }
-    LAST.set(Some((tags.clone(), kept.clone())));
+    let kept = Arc::new(kept);
+    LAST.set(Some((tags.clone(), Arc::clone(&kept))));
     kept
+}
+
+/// For `skip_serializing_if`: tags as findings and records carry them.
+pub(crate) fn no_tags(tags: &Arc<BTreeMap<String, String>>) -> bool {
+    tags.is_empty()
 }
 
 /// Replaces every string of a JSON document (a policy's condition values, say) that looks
@@ -502,24 +510,28 @@ fn runs(value: &str, keep: impl Fn(char) -> bool) -> impl Iterator<Item = &str> 
 }
 
 fn contains_access_key_id(value: &str) -> bool {
-    runs(value, |c| c.is_ascii_alphanumeric()).any(|run| {
-        run.len() == 20
-            && (run.starts_with("AKIA") || run.starts_with("ASIA"))
-            && run
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    })
+    // Each check first asks for what its shape cannot do without (a length, a character), so
+    // the everyday value is let through in one short look: every tag of every finding comes by.
+    value.len() >= 20
+        && runs(value, |c| c.is_ascii_alphanumeric()).any(|run| {
+            run.len() == 20
+                && (run.starts_with("AKIA") || run.starts_with("ASIA"))
+                && run
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        })
 }
 
 fn has_secret_access_key_shape(value: &str) -> bool {
-    runs(value, |c| c.is_ascii_alphanumeric() || c == '/' || c == '+').any(|run| {
-        run.len() == 40
-            && run.bytes().any(|b| b.is_ascii_lowercase())
-            && run.bytes().any(|b| b.is_ascii_uppercase())
-            && run
-                .bytes()
-                .any(|b| b.is_ascii_digit() || b == b'/' || b == b'+')
-    })
+    value.len() >= 40
+        && runs(value, |c| c.is_ascii_alphanumeric() || c == '/' || c == '+').any(|run| {
+            run.len() == 40
+                && run.bytes().any(|b| b.is_ascii_lowercase())
+                && run.bytes().any(|b| b.is_ascii_uppercase())
+                && run
+                    .bytes()
+                    .any(|b| b.is_ascii_digit() || b == b'/' || b == b'+')
+        })
 }
 
 fn has_private_key(value: &str) -> bool {
@@ -531,6 +543,9 @@ fn has_private_key(value: &str) -> bool {
 }
 
 fn has_json_web_token(value: &str) -> bool {
+    if !value.contains("eyJ") {
+        return false;
+    }
     let base64url = |s: &str| {
         s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -555,6 +570,10 @@ fn has_json_web_token(value: &str) -> bool {
 fn vendor_token(value: &str) -> Option<&'static str> {
     if value.contains("hooks.slack.com/services/T") {
         return Some("Slack webhook URL");
+    }
+    // Every prefix below holds one of these.
+    if !value.bytes().any(|b| b == b'_' || b == b'-') {
+        return None;
     }
     let tail_len = |run: &str, prefix: &str| -> Option<usize> {
         run.strip_prefix(prefix).map(|rest| {
@@ -616,6 +635,9 @@ fn url_password(value: &str) -> Option<&str> {
 fn has_connection_password(value: &str) -> bool {
     if url_password(value).is_some() {
         return true;
+    }
+    if !value.contains('=') {
+        return false;
     }
     // Keys matched regardless of case, in place: every tag value comes through here.
     let bytes = value.as_bytes();
@@ -745,12 +767,14 @@ fn average_fragment_length(text: &str) -> f64 {
 
 fn is_high_entropy(value: &str) -> bool {
     let v = value.trim();
+    if v.len() < MIN_ENTROPY_LENGTH {
+        return false;
+    }
     let base64ish = v
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'));
     let hex_only = v.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
-    v.len() >= MIN_ENTROPY_LENGTH
-        && base64ish
+    base64ish
         && !hex_only
         && v.bytes().any(|b| b.is_ascii_digit())
         && v.bytes().any(|b| b.is_ascii_alphabetic())
