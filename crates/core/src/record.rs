@@ -1,10 +1,13 @@
 //! The finding record: what the evaluator hands to the findings queue for every evaluation, and
 //! what the publisher turns into a Security Hub finding without calling AWS Config again.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::Error as _;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use crate::asff::{ResourceDetails, Subject};
 use crate::control::Control;
@@ -43,7 +46,11 @@ pub struct FindingRecord {
     pub tags: Arc<BTreeMap<String, String>>,
     /// The finding's `Resources[].Details`, read from the item by the evaluator: the publisher
     /// has no item. Absent from records written before details existed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "details_written_once"
+    )]
     pub details: Option<Arc<ResourceDetails>>,
     /// When the state judged was observed: the item's capture time, or the periodic run's time.
     pub observed_at: Timestamp,
@@ -126,6 +133,32 @@ impl FindingRecord {
     }
 }
 
+/// Writes an item's details once for all its records: every control judging the item writes a
+/// record with the same (shared) details, and they are the largest part of it. The last details
+/// written on this thread are kept, as JSON, with the details they were written from.
+fn details_written_once<S: Serializer>(
+    details: &Option<Arc<ResourceDetails>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    type Written = Option<(Arc<ResourceDetails>, Box<RawValue>)>;
+    thread_local! {
+        static LAST: RefCell<Written> = const { RefCell::new(None) };
+    }
+    let Some(details) = details else {
+        return serializer.serialize_none();
+    };
+    LAST.with_borrow_mut(|last| {
+        let json = match last {
+            Some((written, json)) if Arc::ptr_eq(written, details) => json,
+            _ => {
+                let json = serde_json::value::to_raw_value(&**details).map_err(S::Error::custom)?;
+                &last.insert((Arc::clone(details), json)).1
+            }
+        };
+        serializer.serialize_some(json)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +234,36 @@ mod tests {
         };
         let finding = crate::asff::finding(control, &subject, &verdict, &producer).unwrap();
         assert_eq!(finding.resources[0].tags, record.tags);
+    }
+
+    #[test]
+    fn each_record_carries_its_own_details_though_they_are_written_once() {
+        let volume = |id: &str, encrypted: bool| {
+            let item = crate::item::ConfigurationItem::parse(&format!(
+                r#"{{"resourceType":"AWS::EC2::Volume","resourceId":"{id}","awsAccountId":"111122223333",
+                    "awsRegion":"eu-west-1","configurationItemStatus":"OK",
+                    "configuration":{{"volumeId":"{id}","encrypted":{encrypted},"size":8}}}}"#
+            ))
+            .unwrap();
+            Subject::of(&item)
+        };
+        let (first, second) = (volume("vol-1", true), volume("vol-2", false));
+        let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
+        let control = registry::find("EC2.3").unwrap();
+        let verdict = Verdict::compliant("ok");
+        let written = |subject: &Subject| {
+            let record = FindingRecord::new(control, subject, &verdict, at, at, Origin::Change);
+            let json: serde_json::Value = serde_json::to_value(&record).unwrap();
+            let back: FindingRecord =
+                serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
+            assert_eq!(back, record);
+            json["details"].clone()
+        };
+        let expected = |subject: &Subject| serde_json::to_value(&subject.details).unwrap();
+        for subject in [&first, &first, &second, &first, &second] {
+            assert_eq!(written(subject), expected(subject));
+        }
+        assert_ne!(expected(&first), expected(&second));
     }
 
     #[test]

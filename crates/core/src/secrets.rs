@@ -535,15 +535,18 @@ fn has_secret_access_key_shape(value: &str) -> bool {
 }
 
 fn has_private_key(value: &str) -> bool {
-    value.match_indices("-----BEGIN ").any(|(i, marker)| {
-        let rest = &value[i + marker.len()..];
-        rest.find("-----")
-            .is_some_and(|end| rest[..end].contains("PRIVATE KEY"))
-    })
+    // `-----BEGIN `, `PRIVATE KEY` and `-----` at least.
+    value.len() >= 27
+        && value.match_indices("-----BEGIN ").any(|(i, marker)| {
+            let rest = &value[i + marker.len()..];
+            rest.find("-----")
+                .is_some_and(|end| rest[..end].contains("PRIVATE KEY"))
+        })
 }
 
 fn has_json_web_token(value: &str) -> bool {
-    if !value.contains("eyJ") {
+    // Two parts of ten characters or more, dot-separated, each starting `eyJ`.
+    if value.len() < 22 || !value.as_bytes().contains(&b'.') || !value.contains("eyJ") {
         return false;
     }
     let base64url = |s: &str| {
@@ -568,7 +571,8 @@ fn has_json_web_token(value: &str) -> bool {
 }
 
 fn vendor_token(value: &str) -> Option<&'static str> {
-    if value.contains("hooks.slack.com/services/T") {
+    const SLACK_WEBHOOK: &str = "hooks.slack.com/services/T";
+    if value.len() >= SLACK_WEBHOOK.len() && value.contains(SLACK_WEBHOOK) {
         return Some("Slack webhook URL");
     }
     // Every prefix below holds one of these.
@@ -625,6 +629,9 @@ fn is_placeholder(text: &str) -> bool {
 
 /// The password of a URL's user info, when the value is a URL with one.
 fn url_password(value: &str) -> Option<&str> {
+    if !value.as_bytes().contains(&b':') {
+        return None;
+    }
     let (_, rest) = value.trim().split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let (userinfo, _) = authority.rsplit_once('@')?;
