@@ -51,7 +51,8 @@ pub const SCHEDULED: &str = "ScheduledNotification";
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawEvent {
-    invoking_event: Option<Box<RawValue>>,
+    /// Decoded as it is read: the string holding it is the largest part of the event.
+    invoking_event: Option<Embedded<Object<RawMessage>>>,
     #[serde(default)]
     rule_parameters: Option<Box<RawValue>>,
     #[serde(default)]
@@ -91,11 +92,12 @@ impl RuleEvent {
     /// Parses the Lambda event.
     pub fn parse(text: &str) -> Result<Self, InputError> {
         let Object(raw) = parse_str::<Object<RawEvent>>(text)?;
-        let invoking = raw.invoking_event.ok_or_else(|| {
-            InputError::new("invokingEvent", "missing: not an AWS Config rule event")
-        })?;
-        let Object(message) = crate::json::parse_embedded::<Object<RawMessage>>(&invoking)
-            .map_err(|e| e.within("invokingEvent"))?;
+        let Some(Embedded(Object(message))) = raw.invoking_event else {
+            return Err(InputError::new(
+                "invokingEvent",
+                "missing: not an AWS Config rule event",
+            ));
+        };
         let rule_parameters = match raw.rule_parameters {
             None => RawParams::default(),
             Some(p) => RawParams::parse(p.get()).map_err(|e| e.within("ruleParameters"))?,
