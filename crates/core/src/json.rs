@@ -16,6 +16,9 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeOwned, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
+mod position;
+pub use position::error_path;
+
 /// Where a value failed to parse and what was expected there. Shown as `path: message`, or
 /// the message alone when the whole document is at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,16 +68,12 @@ pub(crate) fn join_path(prefix: &str, path: &str) -> String {
 
 /// Parses `text` as `T`, reporting the JSON path of the first value that does not fit.
 ///
-/// Tracking the path costs about as much as the parse itself and matters only on failure, so
-/// the text is parsed plainly first and again, tracking the path, only when that fails.
+/// The path is worked out from where serde_json stopped ([`error_path`]), so each view's
+/// `Deserialize` exists once in the binary, for serde_json's own deserializer.
 pub fn parse_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     nested(|| {
         let mut de = serde_json::Deserializer::from_str(text);
-        if let Ok(value) = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
-            return Ok(value);
-        }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
+        let value = T::deserialize(&mut de).map_err(|e| path_error(text, &e))?;
         de.end()
             .map_err(|e| InputError::new("", format!("not valid JSON: {e}")))?;
         Ok(value)
@@ -149,14 +148,10 @@ pub fn parse_embedded_option<T: DeserializeOwned>(
     }
 }
 
-fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
-    let path = match e.path().to_string().as_str() {
-        "." | "?" => String::new(),
-        other => other.to_string(),
-    };
-    let inner = e.into_inner();
-    let message = strip_position(&inner.to_string());
-    let message = match inner.classify() {
+fn path_error(text: &str, e: &serde_json::Error) -> InputError {
+    let path = error_path(text, e);
+    let message = strip_position(&e.to_string());
+    let message = match e.classify() {
         serde_json::error::Category::Syntax => format!("not valid JSON: {message}"),
         serde_json::error::Category::Eof => format!("truncated JSON: {message}"),
         serde_json::error::Category::Io | serde_json::error::Category::Data => message,
@@ -718,5 +713,101 @@ mod tests {
         let err = parse_str::<Vec<Rule>>(r#"[{"fromPort":1},{"fromPort":"x"}]"#).unwrap_err();
         assert_eq!(err.path, "[1].fromPort");
         assert!(err.message.contains("expected a number"), "{err}");
+    }
+
+    #[test]
+    fn error_paths_come_from_where_serde_json_stopped() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Doc {
+            a: Option<Vec<Object<Entry>>>,
+            b: Option<Flag>,
+            c: Option<Object<Entry>>,
+            d: Option<std::collections::BTreeMap<String, Number>>,
+            e: Option<Embedded<Entry>>,
+            h: Option<crate::timestamp::Timestamp>,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Entry {
+            owner: String,
+            n: Option<u8>,
+        }
+        impl Expected for Entry {
+            const EXPECTED: &'static str = "an entry";
+        }
+        for (json, path, message) in [
+            // Values of the wrong type or shape, at every depth.
+            (r#"{"a":[{"owner":"x"},{"owner":5}]}"#, "a[1].owner", "invalid type: integer `5`, expected a string"),
+            (r#"{"a":[{"owner":"x"},{"owner":"y","n":[1]}]}"#, "a[1].n", "invalid type: sequence, expected u8"),
+            (r#"{"a":[{"owner":"x"},[]]}"#, "a[1]", "invalid type: sequence, expected an entry"),
+            (r#"{"a":{}}"#, "a", "invalid type: map, expected a sequence"),
+            (r#"{"b":"maybe"}"#, "b", "invalid value: a string, expected a boolean (true/false, or the strings \"true\"/\"false\")"),
+            (r#"{"c":[1]}"#, "c", "invalid type: sequence, expected an entry"),
+            // A container's own failures: named at the container, not at its last entry.
+            (r#"{"a":[{"owner":"x"},{"n":1}]}"#, "a[1]", "missing field `owner`"),
+            (r#"{"c":{"n":2}}"#, "c", "missing field `owner`"),
+            (r#"{"a":[{"owner":"x"},{"owner":"y","owner":"z"}]}"#, "a[1]", "duplicate field `owner`"),
+            // A type's own check after serde_json read the value, last in its object or not.
+            (r#"{"h":""}"#, "h", "expected a timestamp, found an empty value"),
+            (r#"{"h":"", "b":true}"#, "h", "expected a timestamp, found an empty value"),
+            // Keys as decoded, escapes and all.
+            (r#"{"d":{"a\"b":"x"}}"#, "d.a\"b", "invalid value: a string, expected a number"),
+            (r#"{"d":{"\u00e9\ud83d\ude00":[]}}"#, "d.\u{e9}\u{1f600}", "invalid type: sequence, expected a number"),
+            (r#"{"d":{"k":"1","l":"z"}, "b": true}"#, "d.l", "invalid value: a string, expected a number"),
+            // Inside a document held in a string.
+            (r#"{"e":"{\"owner\":5}"}"#, "e.owner", "invalid type: integer `5`, expected a string (in a JSON document encoded as a string)"),
+            // Lines and multi-byte characters before the fault.
+            ("{\n  \"x\": \"\u{e9}\",\n  \"a\": [\n    {\"owner\": 5}\n  ]\n}", "a[0].owner", "invalid type: integer `5`, expected a string"),
+            // Text that is not JSON: the top-level field where it breaks.
+            (r#"{"a":[{"owner":"x",}]}"#, "a", "not valid JSON: trailing comma"),
+            (r#"{"a":[{"owner":"x\q"}]}"#, "a", "not valid JSON: invalid escape"),
+            (r#"{"a":[{"owner":"x"}],}"#, "", "not valid JSON: trailing comma"),
+            (r#"{"b":tru}"#, "b", "not valid JSON: expected ident"),
+            (r#"{"b":1.}"#, "b", "not valid JSON: invalid number"),
+            (r#"{"b":true "a":[]}"#, "", "not valid JSON: expected `,` or `}`"),
+            ("{\"x\":\"\u{e9}\" \u{e9}}", "", "not valid JSON: expected `,` or `}`"),
+            (r#"{"b" 1}"#, "", "not valid JSON: expected `:`"),
+            (r#"{"a":[{"owner":"é"#, "a", "truncated JSON: EOF while parsing a string"),
+            (r#"{"a":"#, "a", "truncated JSON: EOF while parsing a value"),
+            (r#"{"a""#, "", "truncated JSON: EOF while parsing an object"),
+            (r#"{"b":true"#, "", "truncated JSON: EOF while parsing an object"),
+            ("", "", "truncated JSON: EOF while parsing a value"),
+        ] {
+            let error = parse_str::<Doc>(json).unwrap_err();
+            assert_eq!(
+                (error.path.as_str(), error.message.as_str()),
+                (path, message),
+                "{json}"
+            );
+        }
+        // In lists: the element, or the list when the text breaks between elements.
+        let list = |json: &str| parse_str::<Vec<Vec<u8>>>(json).unwrap_err().path;
+        assert_eq!(list("[[1],[2,\"x\"]]"), "[1][1]");
+        assert_eq!(list("[[1],{}]"), "[1]");
+        assert_eq!(list("[[1],,[2]]"), "[1]");
+        assert_eq!(list("[[1],]"), "");
+        assert_eq!(list("[[1] [2]]"), "");
+        assert_eq!(list("[[1,2"), "[0]");
+        assert_eq!(list("["), "");
+    }
+
+    #[test]
+    fn error_paths_never_panic_on_broken_text() {
+        let text =
+            "{\"a\\\"\u{e9}\": [1, {\"b\": \"\u{1f600}\\u00e9\"}, [true, null]], \"c\": \"x\"}";
+        let mut cuts: Vec<String> = text
+            .char_indices()
+            .map(|(i, _)| text[..i].to_string())
+            .collect();
+        for (i, _) in text.char_indices() {
+            for insert in [",", "]", "}", "\"", ":", "\\", "x", "\u{e9}"] {
+                cuts.push(format!("{}{insert}{}", &text[..i], &text[i..]));
+            }
+        }
+        for broken in cuts {
+            let _ = parse_str::<std::collections::BTreeMap<String, Vec<Number>>>(&broken);
+            let _ = parse_str::<Vec<Flag>>(&broken);
+        }
     }
 }

@@ -24,8 +24,10 @@ impl SqsEvent {
     /// Reads the event; anything else is a malformed event naming the field.
     pub fn parse(json: &str) -> Result<Self, Failure> {
         let mut deserializer = serde_json::Deserializer::from_str(json);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            Failure::Incomplete(format!("not an SQS event: {}: {}", e.path(), e.inner()))
+        Self::deserialize(&mut deserializer).map_err(|e| {
+            let path = ourside_core::json::error_path(json, &e);
+            let path = if path.is_empty() { "." } else { path.as_str() };
+            Failure::Incomplete(format!("not an SQS event: {path}: {e}"))
         })
     }
 }
