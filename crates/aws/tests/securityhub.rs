@@ -3,7 +3,11 @@
 //! classified as the SDK would classify it.
 #![cfg(feature = "securityhub")]
 
+use std::time::Duration;
+
+use ourside_aws::clients::Settings;
 use ourside_aws::emulator::{Moto, ACCOUNT_ID, REGION};
+use ourside_aws::faults::{Fault, FaultProxy, Plan};
 use ourside_aws::ports::{FindingImport, FindingsHub};
 use ourside_aws::securityhub::SecurityHubApi;
 use ourside_core::asff::EVALUATED_AT_FIELD;
@@ -121,4 +125,33 @@ async fn a_refused_call_is_an_error_naming_the_operation_status_and_code() {
     let error = hub.existing(&too_many).await.unwrap_err();
     assert_eq!(error.operation, "securityhub:GetFindings");
     assert!(!error.retryable);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn throttling_is_tried_again_up_to_the_attempts_allowed_a_refusal_once() {
+    let (moto, _) = started().await;
+    let plan = Plan::seeded(3).fail("securityhub:GetFindings", 1.0, &[Fault::Throttle]);
+    let proxy = FaultProxy::start(&moto.endpoint(), plan).expect("the proxy starts");
+    let settings = Settings {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(10),
+        ..proxy.settings()
+    };
+    let hub = SecurityHubApi::new(&settings);
+    let error = hub.existing(&[id(0)]).await.unwrap_err();
+    assert!(error.retryable, "{error}");
+    assert!(error.is("TooManyRequestsException"), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "securityhub:GetFindings failed (retryable): TooManyRequestsException (HTTP 429): Rate exceeded"
+    );
+    assert_eq!(proxy.tally("securityhub:GetFindings").calls, 3);
+
+    let batch: Vec<FindingImport> = (0..101).map(|n| finding(n, ACCOUNT_ID)).collect();
+    let error = hub.import(&batch).await.unwrap_err();
+    assert!(!error.retryable, "{error}");
+    assert_eq!(proxy.tally("securityhub:BatchImportFindings").calls, 1);
+    // What went through the proxy is signed for Security Hub in the client's region.
+    assert!(hub.import(&batch[..2]).await.unwrap().refused.is_empty());
+    assert_eq!(proxy.tally("securityhub:BatchImportFindings").forwarded, 2);
 }
