@@ -204,3 +204,58 @@ impl FindingsHub for SecurityHubApi {
         Ok(failures)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lookup_asks_for_the_ids_as_the_service_model_spells_it() {
+        let filters = IdFilters {
+            id: ["a", "b"]
+                .into_iter()
+                .map(|value| StringFilter {
+                    value,
+                    comparison: "EQUALS",
+                })
+                .collect(),
+        };
+        let first = GetFindingsRequest {
+            filters: &filters,
+            max_results: PAGE_SIZE,
+            next_token: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&first).unwrap(),
+            r#"{"Filters":{"Id":[{"Value":"a","Comparison":"EQUALS"},{"Value":"b","Comparison":"EQUALS"}]},"MaxResults":100}"#
+        );
+        let next = GetFindingsRequest {
+            next_token: Some("t"),
+            ..first
+        };
+        assert!(serde_json::to_string(&next)
+            .unwrap()
+            .ends_with(r#""MaxResults":100,"NextToken":"t"}"#));
+    }
+
+    #[test]
+    fn only_the_members_read_are_decoded() {
+        let page: GetFindingsResponse = serde_json::from_str(
+            r#"{"Findings":[{"Id":"x","CreatedAt":"c","UpdatedAt":"u","Resources":[{"Details":{"AwsS3Bucket":{"Owner":1}}}],
+                "ProductFields":{"ourside/EvaluatedAt":"e","n":"1"},"Severity":{"Normalized":40}}],"NextToken":null}"#,
+        )
+        .unwrap();
+        let findings = page.findings.unwrap();
+        assert_eq!(findings[0].id.as_deref(), Some("x"));
+        assert_eq!(findings[0].first_observed_at, None);
+        assert_eq!(page.next_token, None);
+        let answer: BatchImportFindingsResponse = serde_json::from_str(
+            r#"{"FailedCount":1,"SuccessCount":0,"FailedFindings":[{"Id":"x","ErrorCode":"InvalidInput","ErrorMessage":"m"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(answer.failed_count, Some(1));
+        let failed = &answer.failed_findings.unwrap()[0];
+        assert_eq!(failed.error_code.as_deref(), Some("InvalidInput"));
+        assert_eq!(failed.error_message.as_deref(), Some("m"));
+    }
+}
