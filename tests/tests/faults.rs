@@ -199,6 +199,8 @@ struct Stack {
     direct: SdkConfig,
     /// Through the proxy: the functions' clients.
     faulty: SdkConfig,
+    /// The same, for the clients built from settings (Security Hub's).
+    faulty_settings: Settings,
     findings: String,
     findings_dlq: String,
     /// The evaluator's on-failure destination.
@@ -217,14 +219,14 @@ impl Stack {
         }
         .sdk_config();
         let proxy = FaultProxy::start(&moto.endpoint(), plan).expect("the proxy starts");
-        let faulty = Settings {
+        let faulty_settings = Settings {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(20),
             attempt_timeout: Duration::from_millis(500),
             operation_timeout: Duration::from_secs(5),
             ..proxy.settings()
-        }
-        .sdk_config();
+        };
+        let faulty = faulty_settings.sdk_config();
         let (findings, findings_dlq) = create_queue_with_dlq(&direct, "ourside-findings").await;
         let invocation_failures = create_queue(&direct, "ourside-invocation-failures").await;
         // The function a replayed destination record re-invokes; the proxy records the
@@ -245,6 +247,7 @@ impl Stack {
             proxy,
             direct,
             faulty,
+            faulty_settings,
             findings,
             findings_dlq,
             invocation_failures,
@@ -317,7 +320,7 @@ impl Stack {
     /// timeout takes, skipped); SQS dead-letters a message on its sixth receive.
     async fn drain_findings(&self) -> Drained {
         let sqs = aws_sdk_sqs::Client::new(&self.direct);
-        let hub = SecurityHubApi::new(&self.faulty);
+        let hub = SecurityHubApi::new(&self.faulty_settings);
         let mut drained = Drained::default();
         loop {
             let batch = receive_batch(&sqs, &self.findings).await;
@@ -784,7 +787,7 @@ async fn with_security_hub_down_nothing_is_acknowledged_and_everything_lands_lat
     // Rounds of the outage, fewer than the redrive limit: without the stored state no record
     // can be judged, so nothing is acknowledged and every message comes back.
     let sqs = aws_sdk_sqs::Client::new(&stack.direct);
-    let hub = SecurityHubApi::new(&stack.faulty);
+    let hub = SecurityHubApi::new(&stack.faulty_settings);
     for round in 1..MAX_RECEIVES {
         let before = stack.proxy.tally("securityhub:GetFindings").calls;
         let messages = receive_all_batches(&sqs, &stack.findings).await;

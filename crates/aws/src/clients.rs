@@ -85,23 +85,10 @@ impl Settings {
         } else {
             https.build_https()
         };
-        let credentials = if self.local {
-            SharedCredentialsProvider::new(Credentials::new(
-                "testing",
-                "testing",
-                None,
-                None,
-                "ourside-local",
-            ))
-        } else {
-            SharedCredentialsProvider::new(
-                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
-            )
-        };
         let mut builder = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(self.region.clone()))
-            .credentials_provider(credentials)
+            .credentials_provider(self.credentials_provider())
             .http_client(http)
             .sleep_impl(
                 aws_smithy_async::rt::sleep::default_async_sleep().unwrap_or_else(|| {
@@ -128,6 +115,50 @@ impl Settings {
         builder.build()
     }
 }
+
+impl Settings {
+    /// Where the credentials come from: the fixed test ones for a local endpoint, else the
+    /// environment variables Lambda sets.
+    pub(crate) fn credentials_provider(&self) -> SharedCredentialsProvider {
+        if self.local {
+            SharedCredentialsProvider::new(Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "ourside-local",
+            ))
+        } else {
+            SharedCredentialsProvider::new(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            )
+        }
+    }
+
+    /// The HTTPS connector the SDK clients' HTTP client builds, for calls made without an SDK
+    /// client: the same TLS, name resolution and connect timeout.
+    #[cfg(feature = "securityhub")]
+    pub(crate) fn connector(&self) -> aws_smithy_http_client::Connector {
+        use aws_smithy_runtime_api::client::http::HttpConnectorSettings;
+        let builder = aws_smithy_http_client::Connector::builder()
+            .connector_settings(
+                HttpConnectorSettings::builder()
+                    .connect_timeout(SDK_CONNECT_TIMEOUT)
+                    .build(),
+            )
+            .sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new())
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring));
+        if self.local {
+            builder.build_with_resolver(Loopback)
+        } else {
+            builder.build()
+        }
+    }
+}
+
+/// The connect timeout the SDK clients get by default (their behavior version's).
+#[cfg(feature = "securityhub")]
+const SDK_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
 /// Resolves every name to 127.0.0.1 (local endpoints only).
 #[derive(Debug, Clone, Copy)]

@@ -61,27 +61,39 @@ impl AwsError {
         self.code.as_deref() == Some(code)
     }
 
+    /// Classifies an error answer: its HTTP status, and the service's error code (`None` when it
+    /// gave none) and message.
+    pub fn from_service(
+        operation: &'static str,
+        status: u16,
+        code: Option<&str>,
+        message: &str,
+    ) -> Self {
+        let code = code.unwrap_or("Unknown");
+        // 429 is throttling whatever code comes with it.
+        let retryable = THROTTLING_CODES.contains(&code) || status == 429 || status >= 500;
+        AwsError {
+            code: Some(code.to_string()),
+            ..AwsError::new(
+                operation,
+                retryable,
+                format!("{code} (HTTP {status}): {message}"),
+            )
+        }
+    }
+
     /// Classifies an SDK error.
     pub fn from_sdk<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         match &error {
-            SdkError::ServiceError(service) => {
-                let code = service.err().code().unwrap_or("Unknown");
-                let message = service.err().message().unwrap_or_default();
-                let status = service.raw().status().as_u16();
-                // 429 is throttling whatever code comes with it.
-                let retryable = THROTTLING_CODES.contains(&code) || status == 429 || status >= 500;
-                AwsError {
-                    code: Some(code.to_string()),
-                    ..AwsError::new(
-                        operation,
-                        retryable,
-                        format!("{code} (HTTP {status}): {message}"),
-                    )
-                }
-            }
+            SdkError::ServiceError(service) => AwsError::from_service(
+                operation,
+                service.raw().status().as_u16(),
+                service.err().code(),
+                service.err().message().unwrap_or_default(),
+            ),
             SdkError::TimeoutError(_)
             | SdkError::DispatchFailure(_)
             | SdkError::ResponseError(_) => AwsError::new(operation, true, error_chain(&error)),
@@ -116,7 +128,7 @@ impl AwsError {
 }
 
 /// The error and its causes, on one line.
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

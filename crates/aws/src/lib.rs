@@ -21,6 +21,8 @@ pub mod ports;
 pub mod replay;
 pub mod report;
 #[cfg(feature = "securityhub")]
+mod rest;
+#[cfg(feature = "securityhub")]
 pub mod securityhub;
 #[cfg(feature = "sns")]
 pub mod sns;

@@ -1,5 +1,6 @@
-//! The small interfaces the functions depend on. Each has an SDK adapter (the real wire format,
-//! tested against the local emulator) and an in-memory adapter (for logic tests).
+//! The small interfaces the functions depend on. Each has an adapter for the service (an SDK
+//! client, or for Security Hub a signed call of its own: the real wire format, tested against the
+//! local emulator) and an in-memory adapter (for logic tests).
 
 use std::future::Future;
 

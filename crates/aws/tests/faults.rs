@@ -9,6 +9,8 @@ use std::time::Duration;
 use ourside_aws::clients::Settings;
 use ourside_aws::emulator::{create_queue, create_topic, receive_all, Moto};
 use ourside_aws::faults::{Fault, FaultProxy, Plan};
+use ourside_aws::ports::FindingsHub;
+use ourside_aws::securityhub::SecurityHubApi;
 use ourside_aws::AwsError;
 
 const SLOW: Duration = Duration::from_millis(900);
@@ -44,13 +46,14 @@ async fn publish(sdk: &aws_config::SdkConfig, topic_arn: &str) -> Result<(), Aws
         .map_err(|e| AwsError::from_sdk("sns:Publish", e))
 }
 
-async fn get_findings(sdk: &aws_config::SdkConfig) -> Result<(), AwsError> {
-    aws_sdk_securityhub::Client::new(sdk)
-        .get_findings()
-        .send()
+/// Through ourside's own Security Hub client, which makes its calls without the SDK.
+async fn get_findings(settings: &Settings) -> Result<(), AwsError> {
+    SecurityHubApi::new(settings)
+        .existing(&[
+            "arn:aws:securityhub:eu-west-1:123456789012:ourside/S3.2/finding/0".to_string(),
+        ])
         .await
         .map(|_| ())
-        .map_err(|e| AwsError::from_sdk("securityhub:GetFindings", e))
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -93,12 +96,13 @@ async fn each_fault_reaches_the_caller_as_the_service_would_send_it() {
     for (fault, codes) in cases {
         let proxy = FaultProxy::start(&moto.endpoint(), Plan::seeded(1).fail("*", 1.0, &[fault]))
             .expect("the proxy starts");
-        let sdk = impatient(&proxy).sdk_config();
+        let settings = impatient(&proxy);
+        let sdk = settings.sdk_config();
         let body = format!("sent through {}", fault.name());
         let errors = [
             send(&sdk, &queue_url, &body).await.unwrap_err(),
             publish(&sdk, &topic_arn).await.unwrap_err(),
-            get_findings(&sdk).await.unwrap_err(),
+            get_findings(&settings).await.unwrap_err(),
         ];
         for (i, error) in errors.iter().enumerate() {
             assert!(error.retryable, "{}: {error}", fault.name());
@@ -136,10 +140,11 @@ async fn each_fault_reaches_the_caller_as_the_service_would_send_it() {
     }
 
     let proxy = FaultProxy::start(&moto.endpoint(), Plan::seeded(1)).expect("the proxy starts");
-    let sdk = impatient(&proxy).sdk_config();
+    let settings = impatient(&proxy);
+    let sdk = settings.sdk_config();
     send(&sdk, &queue_url, "no fault").await.unwrap();
     publish(&sdk, &topic_arn).await.unwrap();
-    get_findings(&sdk).await.unwrap();
+    get_findings(&settings).await.unwrap();
 }
 
 #[tokio::test(flavor = "current_thread")]

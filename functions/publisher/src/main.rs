@@ -9,8 +9,7 @@ use ourside_publisher::handle;
 async fn main() -> Result<(), ourside_lambda::Error> {
     ourside_aws::logging::init();
     let settings = Settings::from_env()?;
-    let sdk = settings.sdk_config();
-    let hub = SecurityHubApi::new(&sdk);
+    let hub = SecurityHubApi::new(&settings);
     let region = settings.region.clone();
     ourside_lambda::serve_json(|event, run| {
         let (hub, region) = (&hub, region.as_str());

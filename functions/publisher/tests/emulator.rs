@@ -41,7 +41,7 @@ impl Emulated {
         let sdk = moto.settings().sdk_config();
         let queue_url = ourside_aws::emulator::create_queue(&sdk, "ourside-findings").await;
         Emulated {
-            hub: SecurityHubApi::new(&sdk),
+            hub: SecurityHubApi::new(&moto.settings()),
             _moto: moto,
             sdk,
             queue_url,

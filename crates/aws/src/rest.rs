@@ -1,0 +1,638 @@
+//! Signed JSON calls to an AWS REST API without its SDK crate, for a service whose SDK costs
+//! far more than the calls made (Security Hub's links the serialisers of the whole finding
+//! format for two requests). What the SDK clients do around a call is kept: the same HTTPS
+//! connector and credentials ([`Settings`]), SigV4, and the standard retry mode's attempts,
+//! classification, backoff and timeouts.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::http::{HttpConnector, SharedHttpConnector};
+use aws_smithy_runtime_api::client::identity::Identity;
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::http::Headers;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::byte_stream::ByteStream;
+use serde::Deserialize;
+
+use crate::clients::Settings;
+use crate::error::{error_chain, AwsError};
+
+/// The longest wait between two attempts (the SDK's).
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+
+/// Error codes the SDK's standard retry mode tries again whatever the status: throttling, then
+/// transient errors.
+const RETRIED_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+];
+
+/// HTTP statuses the SDK's standard retry mode tries again.
+const RETRIED_STATUSES: &[u16] = &[500, 502, 503, 504];
+
+/// One service's REST API in one region.
+#[derive(Debug, Clone)]
+pub(crate) struct RestJson {
+    /// The signing name, also the endpoint's first label (`securityhub`).
+    service: &'static str,
+    region: String,
+    /// Scheme and authority, no trailing slash.
+    endpoint: String,
+    connector: SharedHttpConnector,
+    credentials: SharedCredentialsProvider,
+    max_attempts: u32,
+    initial_backoff: Duration,
+    attempt_timeout: Duration,
+    operation_timeout: Duration,
+}
+
+/// Why one attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Failure {
+    /// The service answered with an error.
+    Service {
+        status: u16,
+        code: Option<String>,
+        message: String,
+    },
+    /// A success answer that could not be read (the SDK's response error: tried again).
+    Unreadable { status: u16, reason: String },
+    /// No answer within the attempt timeout.
+    TimedOut,
+    /// The request did not get through or the answer was cut off: a refused, reset or dropped
+    /// connection.
+    Transport(String),
+    /// Nothing was sent: no credentials, or a request that cannot be signed.
+    NotSent(String),
+}
+
+impl Failure {
+    /// Whether the SDK's standard retry mode makes another attempt after this.
+    fn retried(&self) -> bool {
+        match self {
+            Failure::Service { status, code, .. } => {
+                *status == 429
+                    || RETRIED_STATUSES.contains(status)
+                    || code.as_deref().is_some_and(|c| RETRIED_CODES.contains(&c))
+            }
+            Failure::Unreadable { .. } | Failure::TimedOut | Failure::Transport(_) => true,
+            Failure::NotSent(_) => false,
+        }
+    }
+
+    /// The error the caller gets, classified as [`AwsError::from_sdk`] classifies the SDK's.
+    fn into_error(self, operation: &'static str, attempts: u32, timeout: Duration) -> AwsError {
+        match self {
+            Failure::Service {
+                status,
+                code,
+                message,
+            } => AwsError::from_service(operation, status, code.as_deref(), &message),
+            Failure::Unreadable { status, reason } => AwsError::new(
+                operation,
+                true,
+                format!("unreadable answer (HTTP {status}): {reason}"),
+            ),
+            Failure::TimedOut => AwsError::new(
+                operation,
+                true,
+                format!("no answer within {timeout:?} ({})", Attempts(attempts)),
+            ),
+            Failure::Transport(reason) => AwsError::new(
+                operation,
+                true,
+                format!("{reason} ({})", Attempts(attempts)),
+            ),
+            Failure::NotSent(reason) => AwsError::new(operation, false, reason),
+        }
+    }
+}
+
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => write!(f, "1 attempt"),
+            n => write!(f, "{n} attempts"),
+        }
+    }
+}
+
+impl RestJson {
+    /// `service`'s API as `settings` reach it: their endpoint when set (the emulator), else the
+    /// service's regional endpoint.
+    pub(crate) fn new(service: &'static str, settings: &Settings) -> Self {
+        let endpoint = match &settings.endpoint_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => regional_endpoint(service, &settings.region),
+        };
+        RestJson {
+            service,
+            region: settings.region.clone(),
+            endpoint,
+            connector: SharedHttpConnector::new(settings.connector()),
+            credentials: settings.credentials_provider(),
+            max_attempts: settings.max_attempts.max(1),
+            initial_backoff: settings.initial_backoff,
+            attempt_timeout: settings.attempt_timeout,
+            operation_timeout: settings.operation_timeout,
+        }
+    }
+
+    /// `POST path` with a JSON body; the answer as `read` makes it out of a success body. An
+    /// answer `read` refuses counts as a failed attempt, as the SDK counts an undecodable one.
+    pub(crate) async fn post<T>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        body: Vec<u8>,
+        read: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<T, AwsError> {
+        let attempts = self.attempts(operation, path, &body, &read);
+        match tokio::time::timeout(self.operation_timeout, attempts).await {
+            Ok(result) => result,
+            Err(_) => Err(AwsError::new(
+                operation,
+                true,
+                format!(
+                    "no answer within the operation timeout ({:?})",
+                    self.operation_timeout
+                ),
+            )),
+        }
+    }
+
+    async fn attempts<T>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        body: &[u8],
+        read: &impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<T, AwsError> {
+        let mut attempt = 1;
+        loop {
+            let outcome = tokio::time::timeout(self.attempt_timeout, self.attempt(path, body))
+                .await
+                .unwrap_or(Err(Failure::TimedOut))
+                .and_then(|(status, answer)| {
+                    read(&answer).map_err(|e| Failure::Unreadable {
+                        status,
+                        reason: e.to_string(),
+                    })
+                });
+            match outcome {
+                Ok(answer) => return Ok(answer),
+                Err(failure) if failure.retried() && attempt < self.max_attempts => {
+                    tokio::time::sleep(backoff(fastrand::f64(), self.initial_backoff, attempt))
+                        .await;
+                    attempt += 1;
+                }
+                Err(failure) => {
+                    return Err(failure.into_error(operation, attempt, self.attempt_timeout))
+                }
+            }
+        }
+    }
+
+    /// One signed attempt: the success answer's status and body, or why there is none.
+    async fn attempt(&self, path: &str, body: &[u8]) -> Result<(u16, Vec<u8>), Failure> {
+        let credentials = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| Failure::NotSent(format!("no credentials: {}", error_chain(&e))))?;
+        let mut request = HttpRequest::new(SdkBody::from(body.to_vec()));
+        request
+            .set_method("POST")
+            .map_err(|e| Failure::NotSent(error_chain(&e)))?;
+        request
+            .set_uri(format!("{}{path}", self.endpoint))
+            .map_err(|e| Failure::NotSent(format!("endpoint {}: {e}", self.endpoint)))?;
+        request
+            .headers_mut()
+            .insert("content-type", "application/json");
+        sign_request(
+            &mut request,
+            body,
+            &credentials,
+            &self.region,
+            self.service,
+            SystemTime::now(),
+        )
+        .map_err(Failure::NotSent)?;
+        let response = self
+            .connector
+            .call(request)
+            .await
+            .map_err(|e| Failure::Transport(error_chain(&e)))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let answer = ByteStream::new(response.into_body())
+            .collect()
+            .await
+            .map_err(|e| Failure::Transport(error_chain(&e)))?
+            .to_vec();
+        if (200..300).contains(&status) {
+            Ok((status, answer))
+        } else {
+            let (code, message) = error_details(&headers, &answer);
+            Err(Failure::Service {
+                status,
+                code,
+                message,
+            })
+        }
+    }
+}
+
+/// `https://SERVICE.REGION.amazonaws.com` (`.com.cn` in the China regions). Other partitions
+/// need [`Settings::endpoint_url`].
+fn regional_endpoint(service: &str, region: &str) -> String {
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    format!("https://{service}.{region}.{suffix}")
+}
+
+/// The wait before attempt `attempt + 1`: `jitter` (0 to 1) of the initial backoff doubled
+/// after each attempt, itself at most 20 s (the SDK's full jitter).
+fn backoff(jitter: f64, initial: Duration, attempt: u32) -> Duration {
+    let ceiling = 2u32
+        .checked_pow(attempt.saturating_sub(1))
+        .and_then(|factor| initial.checked_mul(factor))
+        .map_or(MAX_BACKOFF, |d| d.min(MAX_BACKOFF));
+    ceiling.mul_f64(jitter.clamp(0.0, 1.0))
+}
+
+/// Adds SigV4's headers (`x-amz-date`, `authorization`, `x-amz-security-token` with temporary
+/// credentials) to `request`, signing its method, URI, headers and `body` as the SDK signs a
+/// JSON request (header signature, no payload hash header, normalised path).
+fn sign_request(
+    request: &mut HttpRequest,
+    body: &[u8],
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+) -> Result<(), String> {
+    let identity = Identity::from(credentials.clone());
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| format!("cannot sign the request: {e}"))?
+        .into();
+    let signable = SignableRequest::new(
+        request.method(),
+        request.uri(),
+        request.headers().iter(),
+        SignableBody::Bytes(body),
+    )
+    .map_err(|e| format!("cannot sign the request: {}", error_chain(&e)))?;
+    let (instructions, _signature) = sign(signable, &params)
+        .map_err(|e| format!("cannot sign the request: {}", error_chain(&e)))?
+        .into_parts();
+    let (headers, _query) = instructions.into_parts();
+    for header in headers {
+        request
+            .headers_mut()
+            .insert(header.name(), header.value().to_string());
+    }
+    Ok(())
+}
+
+/// The members of a REST-JSON error body that say what went wrong, however the service spells
+/// them.
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "__type")]
+    type_: Option<String>,
+    code: Option<String>,
+    #[serde(rename = "Code")]
+    code_upper: Option<String>,
+    message: Option<String>,
+    #[serde(rename = "Message")]
+    message_upper: Option<String>,
+    #[serde(rename = "errorMessage")]
+    error_message: Option<String>,
+}
+
+/// The longest part of a non-JSON error body kept in a message.
+const MAX_RAW_MESSAGE: usize = 200;
+
+/// The error code (the `x-amzn-ErrorType` header, else the body's `__type`, `code` or `Code`)
+/// and message of an error answer.
+fn error_details(headers: &Headers, body: &[u8]) -> (Option<String>, String) {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    let from_body = parsed.as_ref().and_then(|b| {
+        b.type_
+            .as_ref()
+            .or(b.code.as_ref())
+            .or(b.code_upper.as_ref())
+    });
+    let code = headers
+        .get("x-amzn-errortype")
+        .or(from_body.map(String::as_str))
+        .map(sanitize_error_code)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    let message = match parsed {
+        Some(b) => b
+            .message
+            .or(b.message_upper)
+            .or(b.error_message)
+            .unwrap_or_default(),
+        None => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            match text.char_indices().nth(MAX_RAW_MESSAGE) {
+                Some((end, _)) => format!("{}…", &text[..end]),
+                None => text.to_string(),
+            }
+        }
+    };
+    (code, message)
+}
+
+/// The bare code out of `aws.protocoltests#ThrottlingException:http://internal.amazon.com/…`:
+/// without what follows a `:` and what precedes a `#`.
+fn sanitize_error_code(code: &str) -> &str {
+    let code = code.split(':').next().unwrap_or_default();
+    code.rsplit('#').next().unwrap_or_default().trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> Headers {
+        let mut headers = Headers::new();
+        for (name, value) in pairs {
+            headers.insert(*name, *value);
+        }
+        headers
+    }
+
+    /// 2015-08-30T12:36:00Z, the signing test suite's time.
+    fn suite_time() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+    }
+
+    fn suite_credentials(token: Option<&str>) -> Credentials {
+        Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            token.map(str::to_string),
+            None,
+            "test",
+        )
+    }
+
+    fn signed(
+        method: &str,
+        extra: &[(&'static str, &'static str)],
+        token: Option<&str>,
+    ) -> Headers {
+        let mut request = HttpRequest::new(SdkBody::empty());
+        request.set_method(method).unwrap();
+        request.set_uri("https://example.amazonaws.com/").unwrap();
+        for (name, value) in extra {
+            request.headers_mut().insert(*name, *value);
+        }
+        sign_request(
+            &mut request,
+            b"",
+            &suite_credentials(token),
+            "us-east-1",
+            "service",
+            suite_time(),
+        )
+        .unwrap();
+        request.headers().clone()
+    }
+
+    // The expected values are those of the AWS SigV4 test suite (post-vanilla,
+    // post-header-key-sort, get-vanilla-with-session-token).
+    #[test]
+    fn requests_are_signed_as_the_sigv4_test_suite_says() {
+        let post = signed("POST", &[], None);
+        assert_eq!(post.get("x-amz-date"), Some("20150830T123600Z"));
+        assert_eq!(
+            post.get("authorization"),
+            Some("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b")
+        );
+        let with_header = signed("POST", &[("My-Header1", "value1")], None);
+        assert_eq!(
+            with_header.get("authorization"),
+            Some("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c")
+        );
+        let token = "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267";
+        let temporary = signed("GET", &[], Some(token));
+        assert_eq!(temporary.get("x-amz-security-token"), Some(token));
+        assert_eq!(
+            temporary.get("authorization"),
+            Some("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=07ec1639c89043aa0e3e2de82b96708f198cceab042d4a97044c66dd9f74e7f8")
+        );
+    }
+
+    #[test]
+    fn a_json_call_signs_its_content_type_and_its_host_with_the_port() {
+        let mut request = HttpRequest::new(SdkBody::from("{}"));
+        request.set_method("POST").unwrap();
+        request.set_uri("http://127.0.0.1:5000/findings").unwrap();
+        request
+            .headers_mut()
+            .insert("content-type", "application/json");
+        sign_request(
+            &mut request,
+            b"{}",
+            &suite_credentials(None),
+            "eu-west-1",
+            "securityhub",
+            suite_time(),
+        )
+        .unwrap();
+        let authorization = request.headers().get("authorization").unwrap();
+        assert!(
+            authorization.contains("/20150830/eu-west-1/securityhub/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="),
+            "{authorization}"
+        );
+    }
+
+    #[test]
+    fn error_codes_come_from_the_header_first_then_the_body() {
+        let (code, message) = error_details(
+            &headers(&[("x-amzn-ErrorType", "TooManyRequestsException")]),
+            br#"{"message":"Rate exceeded"}"#,
+        );
+        assert_eq!(code.as_deref(), Some("TooManyRequestsException"));
+        assert_eq!(message, "Rate exceeded");
+        let (code, message) = error_details(
+            &headers(&[]),
+            br#"{"__type":"InvalidInputException","Message":"bad filter"}"#,
+        );
+        assert_eq!(code.as_deref(), Some("InvalidInputException"));
+        assert_eq!(message, "bad filter");
+        let (code, message) = error_details(
+            &headers(&[]),
+            br#"{"Code":"InvalidAccessException","Message":"not subscribed"}"#,
+        );
+        assert_eq!(code.as_deref(), Some("InvalidAccessException"));
+        assert_eq!(message, "not subscribed");
+        let (code, _) = error_details(&headers(&[]), br#"{"code":"LimitExceededException"}"#);
+        assert_eq!(code.as_deref(), Some("LimitExceededException"));
+    }
+
+    #[test]
+    fn error_codes_lose_their_namespace_and_their_url() {
+        assert_eq!(
+            sanitize_error_code(
+                "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"
+            ),
+            "FooError"
+        );
+        assert_eq!(sanitize_error_code("FooError:http://x"), "FooError");
+        assert_eq!(sanitize_error_code("com.amazon#FooError"), "FooError");
+        assert_eq!(sanitize_error_code("FooError"), "FooError");
+        let (code, _) = error_details(
+            &headers(&[("x-amzn-errortype", "InternalException:http://x/")]),
+            b"",
+        );
+        assert_eq!(code.as_deref(), Some("InternalException"));
+    }
+
+    #[test]
+    fn an_error_body_that_is_not_json_is_the_message() {
+        let (code, message) = error_details(&headers(&[]), b"<html>Bad Gateway</html>");
+        assert_eq!(code, None);
+        assert_eq!(message, "<html>Bad Gateway</html>");
+        let (_, long) = error_details(&headers(&[]), "é".repeat(500).as_bytes());
+        assert_eq!(long.chars().count(), MAX_RAW_MESSAGE + 1);
+    }
+
+    fn service(status: u16, code: Option<&str>) -> Failure {
+        Failure::Service {
+            status,
+            code: code.map(str::to_string),
+            message: "m".to_string(),
+        }
+    }
+
+    #[test]
+    fn throttling_5xx_timeouts_and_dropped_connections_are_tried_again() {
+        for failure in [
+            service(429, Some("TooManyRequestsException")),
+            service(429, None),
+            service(400, Some("ThrottlingException")),
+            service(400, Some("Throttling")),
+            service(400, Some("TooManyRequestsException")),
+            service(429, Some("LimitExceededException")),
+            service(500, Some("InternalException")),
+            service(502, None),
+            service(503, Some("ServiceUnavailable")),
+            service(504, None),
+            service(408, Some("RequestTimeoutException")),
+            Failure::TimedOut,
+            Failure::Transport("connection reset".to_string()),
+            Failure::Unreadable {
+                status: 200,
+                reason: "EOF".to_string(),
+            },
+        ] {
+            assert!(failure.retried(), "{failure:?}");
+        }
+        for failure in [
+            service(400, Some("InvalidInputException")),
+            service(401, Some("InvalidAccessException")),
+            service(403, Some("AccessDeniedException")),
+            service(404, None),
+            service(501, None),
+            Failure::NotSent("no credentials".to_string()),
+        ] {
+            assert!(!failure.retried(), "{failure:?}");
+        }
+    }
+
+    #[test]
+    fn errors_say_what_the_sdk_mapping_says() {
+        let t = Duration::from_millis(300);
+        let throttled = service(429, Some("TooManyRequestsException")).into_error("x:Y", 3, t);
+        assert!(throttled.retryable);
+        assert!(throttled.is("TooManyRequestsException"));
+        assert_eq!(
+            throttled.to_string(),
+            "x:Y failed (retryable): TooManyRequestsException (HTTP 429): m"
+        );
+        let refused = service(400, Some("InvalidInputException")).into_error("x:Y", 1, t);
+        assert!(!refused.retryable);
+        assert_eq!(refused.message, "InvalidInputException (HTTP 400): m");
+        let unnamed = service(502, None).into_error("x:Y", 1, t);
+        assert!(unnamed.retryable);
+        assert!(unnamed.is("Unknown"));
+        for failure in [Failure::TimedOut, Failure::Transport("reset".to_string())] {
+            let error = failure.into_error("x:Y", 2, t);
+            assert!(error.retryable && error.code.is_none(), "{error}");
+            assert!(error.message.contains("2 attempts"), "{error}");
+        }
+        let not_sent = Failure::NotSent("no credentials".to_string()).into_error("x:Y", 1, t);
+        assert!(!not_sent.retryable);
+    }
+
+    #[test]
+    fn backoff_doubles_under_full_jitter_up_to_twenty_seconds() {
+        let initial = Duration::from_secs(1);
+        assert_eq!(backoff(1.0, initial, 1), Duration::from_secs(1));
+        assert_eq!(backoff(1.0, initial, 2), Duration::from_secs(2));
+        assert_eq!(backoff(1.0, initial, 3), Duration::from_secs(4));
+        assert_eq!(backoff(0.5, initial, 3), Duration::from_secs(2));
+        assert_eq!(backoff(0.0, initial, 3), Duration::ZERO);
+        assert_eq!(backoff(1.0, initial, 6), MAX_BACKOFF);
+        assert_eq!(backoff(1.0, initial, 1000), MAX_BACKOFF);
+        assert_eq!(
+            backoff(1.0, Duration::from_millis(20), 2),
+            Duration::from_millis(40)
+        );
+    }
+
+    #[test]
+    fn the_endpoint_is_the_settings_one_else_the_regional_one() {
+        assert_eq!(
+            regional_endpoint("securityhub", "eu-west-1"),
+            "https://securityhub.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            regional_endpoint("securityhub", "cn-north-1"),
+            "https://securityhub.cn-north-1.amazonaws.com.cn"
+        );
+        let local = RestJson::new(
+            "securityhub",
+            &Settings::local("eu-west-1", "http://127.0.0.1:5000/"),
+        );
+        assert_eq!(local.endpoint, "http://127.0.0.1:5000");
+    }
+}
