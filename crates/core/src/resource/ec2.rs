@@ -103,7 +103,7 @@ struct RawSecurityGroup {
 /// it was.
 #[derive(Default)]
 struct RawPermission {
-    ip_protocol: Option<Text>,
+    ip_protocol: Option<ProtocolText>,
     from_port: Option<Number>,
     to_port: Option<Number>,
     ranges: Vec<ReadRange>,
@@ -198,6 +198,43 @@ impl<'de> Deserialize<'de> for RawPermission {
             }
         }
         d.deserialize_struct("RawPermission", FIELDS, PermissionVisitor)
+    }
+}
+
+/// A permission's protocol, read where it lies; what is not a protocol is kept to be named.
+struct ProtocolText(Result<Protocol, String>);
+
+impl ProtocolText {
+    fn of(text: &str) -> Self {
+        ProtocolText(Protocol::parse(text).ok_or_else(|| text.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for ProtocolText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ProtocolVisitor;
+        impl Visitor<'_> for ProtocolVisitor {
+            type Value = ProtocolText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ProtocolText, E> {
+                Ok(ProtocolText::of(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ProtocolText, E> {
+                Ok(ProtocolText::of(&v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ProtocolText, E> {
+                Ok(ProtocolText::of(&v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ProtocolText, E> {
+                Ok(ProtocolText::of(&v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ProtocolText, E> {
+                Ok(ProtocolText::of(&v.to_string()))
+            }
+        }
+        d.deserialize_any(ProtocolVisitor)
     }
 }
 
@@ -354,13 +391,15 @@ fn permissions(raw: Vec<RawPermission>, field: &str) -> Result<Vec<Permission>, 
         .map(|(i, p)| {
             let location = format!("{field}[{i}]");
             let at = |name: &str| format!("configuration.{location}.{name}");
-            let protocol_text = p.ip_protocol.map(|t| t.0).unwrap_or_else(|| "-1".into());
-            let protocol = Protocol::parse(&protocol_text).ok_or_else(|| {
-                InputError::new(
-                    at("ipProtocol"),
-                    format!("{protocol_text:?} is not an IP protocol (expected tcp, udp, icmp, -1 or a number)"),
-                )
-            })?;
+            let protocol = match p.ip_protocol {
+                None => Protocol::All,
+                Some(ProtocolText(read)) => read.map_err(|text| {
+                    InputError::new(
+                        at("ipProtocol"),
+                        format!("{text:?} is not an IP protocol (expected tcp, udp, icmp, -1 or a number)"),
+                    )
+                })?,
+            };
             let ports = if protocol.has_ports() {
                 PortRange::from_bounds(p.from_port.map(|n| n.0), p.to_port.map(|n| n.0)).ok_or_else(|| {
                     InputError::new(
