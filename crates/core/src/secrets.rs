@@ -174,6 +174,11 @@ impl Detector {
         if !self.heuristics || is_kms_ciphertext(value) {
             return None;
         }
+        // Neither rule below can apply to a short value under a name that mentions no
+        // credential: most tags, judged without cutting their names into words.
+        if value.trim().len() < MIN_ENTROPY_LENGTH && !mentions_a_credential(name) {
+            return None;
+        }
         let tokens = name_tokens(name);
         if names_a_pointer_or_setting(tokens.clone()) {
             return None;
@@ -322,6 +327,13 @@ fn camel_case_words(part: &str) -> impl Iterator<Item = &str> + Clone {
         start = end;
         Some(word)
     })
+}
+
+/// Whether `name` holds, regardless of case, a stem of every word [`sensitive_word`] knows.
+fn mentions_a_credential(name: &str) -> bool {
+    ["pass", "pwd", "secret", "token", "key", "cred"]
+        .iter()
+        .any(|stem| contains_ignoring_case(name, stem))
 }
 
 /// Whether `needle` (lower case) occurs in `haystack`, regardless of case.
@@ -936,6 +948,36 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn every_sensitive_word_holds_a_stem_the_quick_check_looks_for() {
+        for word in [
+            "password",
+            "passwd",
+            "pwd",
+            "pass",
+            "passphrase",
+            "secret",
+            "secrets",
+            "clientsecret",
+            "secretkey",
+            "token",
+            "tokens",
+            "apikey",
+            "apikeys",
+            "credential",
+            "credentials",
+            "creds",
+            "privatekey",
+            "myPasswordHash",
+            "api_key",
+            "SIGNING_KEY",
+        ] {
+            assert!(mentions_a_credential(word), "{word}");
+            assert!(sensitive_word(name_tokens(word)).is_some(), "{word}");
+        }
+        assert!(!mentions_a_credential("cost-centre-12"));
     }
 
     #[test]
