@@ -349,31 +349,35 @@ pub fn of(item: &ConfigurationItem) -> Option<ResourceDetails> {
     if item.is_gone() {
         return None;
     }
+    // Chosen before the configuration is read: most types have no shape, and theirs can be large.
+    let fill: Fill = match item.resource_type {
+        ResourceType::S3Bucket => |item, c, d| d.aws_s3_bucket = filled(s3_bucket(item, c)),
+        ResourceType::Ec2SecurityGroup => {
+            |item, c, d| d.aws_ec2_security_group = filled(security_group(item, c))
+        }
+        ResourceType::Ec2Volume => |item, c, d| d.aws_ec2_volume = filled(volume(item, c)),
+        ResourceType::Ec2Instance => |_, c, d| d.aws_ec2_instance = filled(instance(c)),
+        ResourceType::IamUser => |item, c, d| d.aws_iam_user = filled(iam_user(item, c)),
+        ResourceType::IamRole => |item, c, d| d.aws_iam_role = filled(iam_role(item, c)),
+        ResourceType::LambdaFunction => {
+            |item, c, d| d.aws_lambda_function = filled(lambda_function(item, c))
+        }
+        ResourceType::RdsDbInstance => |_, c, d| d.aws_rds_db_instance = filled(rds_instance(c)),
+        ResourceType::CloudTrailTrail => {
+            |item, c, d| d.aws_cloud_trail_trail = filled(cloudtrail_trail(item, c))
+        }
+        ResourceType::KmsKey => |item, c, d| d.aws_kms_key = filled(kms_key(item, c)),
+        _ => return None,
+    };
     let text = configuration_text(item)?;
     let root = Tree::parse(&text).ok()?;
-    let c = Fields::new(Some(&root));
     let mut details = ResourceDetails::default();
-    match item.resource_type {
-        ResourceType::S3Bucket => details.aws_s3_bucket = filled(s3_bucket(item, c)),
-        ResourceType::Ec2SecurityGroup => {
-            details.aws_ec2_security_group = filled(security_group(item, c))
-        }
-        ResourceType::Ec2Volume => details.aws_ec2_volume = filled(volume(item, c)),
-        ResourceType::Ec2Instance => details.aws_ec2_instance = filled(instance(c)),
-        ResourceType::IamUser => details.aws_iam_user = filled(iam_user(item, c)),
-        ResourceType::IamRole => details.aws_iam_role = filled(iam_role(item, c)),
-        ResourceType::LambdaFunction => {
-            details.aws_lambda_function = filled(lambda_function(item, c))
-        }
-        ResourceType::RdsDbInstance => details.aws_rds_db_instance = filled(rds_instance(c)),
-        ResourceType::CloudTrailTrail => {
-            details.aws_cloud_trail_trail = filled(cloudtrail_trail(item, c))
-        }
-        ResourceType::KmsKey => details.aws_kms_key = filled(kms_key(item, c)),
-        _ => return None,
-    }
+    fill(item, Fields::new(Some(&root)), &mut details);
     filled(details)
 }
+
+/// Fills the member of [`ResourceDetails`] named after the item's type.
+type Fill = for<'a> fn(&ConfigurationItem, Fields<'a>, &mut ResourceDetails);
 
 /// The item's configuration as JSON text, decoded from however many levels of string encoding
 /// it arrived in; `None` when absent or a list. Read into a [`Tree`], not a `Value`: details
