@@ -212,26 +212,49 @@ fn copying() -> Detector {
 /// tags judged (per thread) are remembered with their answer, shared: the detector runs once per
 /// item and the answer is not copied.
 pub fn withhold_tags(tags: &BTreeMap<String, String>) -> Arc<BTreeMap<String, String>> {
-    type Judged = Option<(BTreeMap<String, String>, Arc<BTreeMap<String, String>>)>;
+    /// The answer, and what it replaced: enough to recognise the same tags again without a
+    /// copy of them.
+    struct Judged {
+        kept: Arc<BTreeMap<String, String>>,
+        withheld: Vec<(String, String)>,
+    }
+    impl Judged {
+        fn answers(&self, tags: &BTreeMap<String, String>) -> bool {
+            tags.len() == self.kept.len()
+                && tags
+                    .iter()
+                    .zip(self.kept.iter())
+                    .all(|((key, value), (kept_key, kept))| {
+                        key == kept_key
+                            && (value == kept
+                                || self.withheld.iter().any(|(k, v)| k == key && v == value))
+                    })
+        }
+    }
     thread_local! {
-        static LAST: std::cell::RefCell<Judged> = const { std::cell::RefCell::new(None) };
+        static LAST: std::cell::RefCell<Option<Judged>> = const { std::cell::RefCell::new(None) };
     }
     if tags.is_empty() {
         return Arc::default();
     }
     if let Some(kept) = LAST.with_borrow(|last| {
         last.as_ref()
-            .filter(|(judged, _)| judged == tags)
-            .map(|(_, kept)| Arc::clone(kept))
+            .filter(|judged| judged.answers(tags))
+            .map(|judged| Arc::clone(&judged.kept))
     }) {
         return kept;
     }
     let mut kept = tags.clone();
+    let mut replaced = Vec::new();
     for finding in copying().scan_pairs(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-        kept.insert(finding.variable, withheld(finding.reason));
+        let original = kept.insert(finding.variable.clone(), withheld(finding.reason));
+        replaced.extend(original.map(|value| (finding.variable, value)));
     }
     let kept = Arc::new(kept);
-    LAST.set(Some((tags.clone(), Arc::clone(&kept))));
+    LAST.set(Some(Judged {
+        kept: Arc::clone(&kept),
+        withheld: replaced,
+    }));
     kept
 }
 
@@ -978,6 +1001,30 @@ mod tests {
             assert!(sensitive_word(name_tokens(word)).is_some(), "{word}");
         }
         assert!(!mentions_a_credential("cost-centre-12"));
+    }
+
+    #[test]
+    fn the_last_tags_judged_are_answered_again_and_only_they() {
+        let tags = |key_id: &str| -> BTreeMap<String, String> {
+            [("team", "sre"), ("deployer", key_id)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let first = withhold_tags(&tags("AKIAIOSFODNN7EXAMPLE"));
+        assert!(first["deployer"].starts_with("(withheld: "));
+        assert!(Arc::ptr_eq(
+            &first,
+            &withhold_tags(&tags("AKIAIOSFODNN7EXAMPLE"))
+        ));
+        // Another key id: judged again, with the same answer.
+        let other = withhold_tags(&tags("AKIAI44QH8DHBEXAMPLE"));
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(first, other);
+        // A value that is no credential under the same keys is not taken for the last one.
+        let plain = withhold_tags(&tags("ci-pipeline"));
+        assert_eq!(plain["deployer"], "ci-pipeline");
+        assert_eq!(*withhold_tags(&tags("ci-pipeline")), *plain);
     }
 
     #[test]
