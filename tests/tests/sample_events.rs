@@ -115,7 +115,7 @@ fn samples() -> Vec<(&'static str, String)> {
         account_id: Some(ACCOUNT.into()),
         region: Some(REGION.into()),
         capture_time: None,
-        tags: BTreeMap::from([("Name".to_string(), "bastion".to_string())]),
+        tags: BTreeMap::from([("Name".to_string(), "bastion".to_string())]).into(),
         details: None,
     };
     let at = Timestamp::parse(AT).unwrap();

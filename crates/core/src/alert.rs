@@ -393,7 +393,7 @@ fn change_finding_id(change: &Change) -> String {
         account_id: Some(change.account.clone()),
         region: Some(change.region.clone()),
         capture_time: None,
-        tags: BTreeMap::new(),
+        tags: Default::default(),
         details: None,
     };
     finding_id(&change.account, &change.region, change.control.id, &subject)

@@ -37,7 +37,7 @@ pub struct Subject {
     pub capture_time: Option<Timestamp>,
     /// The resource's tags, as they are: exemptions read them. Findings and records carry
     /// them with values that look like credentials withheld.
-    pub tags: BTreeMap<String, String>,
+    pub tags: Arc<BTreeMap<String, String>>,
     /// `Resources[].Details`, where Security Hub models the type (see [`crate::details`]);
     /// shared, not copied, by every finding record of the item.
     pub details: Option<Arc<ResourceDetails>>,
@@ -52,7 +52,7 @@ impl Subject {
             account_id: item.account_id.clone(),
             region: item.region.clone(),
             capture_time: item.capture_time,
-            tags: item.tags.clone(),
+            tags: Arc::clone(&item.tags),
             details: crate::details::of(item).map(Arc::new),
         }
     }
@@ -390,7 +390,7 @@ mod tests {
             account_id: Some("111122223333".into()),
             region: Some(region.into()),
             capture_time: Timestamp::parse("2026-03-02T09:14:21.118Z"),
-            tags: BTreeMap::new(),
+            tags: Default::default(),
             details: None,
         }
     }

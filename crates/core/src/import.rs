@@ -260,7 +260,7 @@ mod tests {
             account_id: Some("111122223333".into()),
             region: Some("eu-west-1".into()),
             capture_time: None,
-            tags: BTreeMap::new(),
+            tags: Default::default(),
             details: None,
         };
         FindingRecord::new(

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -96,7 +97,8 @@ pub struct ConfigurationItem {
     pub resource_creation_time: Option<Timestamp>,
     pub state_id: Option<String>,
     pub version: Option<String>,
-    pub tags: BTreeMap<String, String>,
+    /// Shared with the findings and records made of the item, which carry them.
+    pub tags: Arc<BTreeMap<String, String>>,
     pub relationships: Vec<Relationship>,
     /// `configuration`, undecoded; `None` when absent, `null` or the string `"null"`.
     pub configuration: Option<Box<RawValue>>,
@@ -281,7 +283,7 @@ impl RawItem {
                 .version
                 .or(self.configuration_item_version)
                 .map(|t| t.0),
-            tags,
+            tags: Arc::new(tags),
             relationships: self
                 .relationships
                 .0

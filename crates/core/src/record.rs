@@ -122,7 +122,7 @@ impl FindingRecord {
             account_id: Some(self.account_id.clone()).filter(|a| !a.is_empty()),
             region: Some(self.region.clone()).filter(|r| !r.is_empty()),
             capture_time: Some(self.observed_at),
-            tags: BTreeMap::clone(&self.tags),
+            tags: Arc::clone(&self.tags),
             details: self.details.clone(),
         };
         let verdict = Verdict {
@@ -173,7 +173,7 @@ mod tests {
             account_id: Some("111122223333".into()),
             region: Some("eu-west-1".into()),
             capture_time: None,
-            tags: BTreeMap::from([("team".to_string(), "sre".to_string())]),
+            tags: BTreeMap::from([("team".to_string(), "sre".to_string())]).into(),
             details: None,
         };
         let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
@@ -216,7 +216,8 @@ mod tests {
             tags: BTreeMap::from([
                 ("team".to_string(), "sre".to_string()),
                 ("deployer".to_string(), "AKIAIOSFODNN7EXAMPLE".to_string()),
-            ]),
+            ])
+            .into(),
             details: None,
         };
         let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();

@@ -211,7 +211,7 @@ fn copying() -> Detector {
 /// Every control judging an item writes a record and a finding with the same tags, so the last
 /// tags judged (per thread) are remembered with their answer, shared: the detector runs once per
 /// item and the answer is not copied.
-pub fn withhold_tags(tags: &BTreeMap<String, String>) -> Arc<BTreeMap<String, String>> {
+pub fn withhold_tags(tags: &Arc<BTreeMap<String, String>>) -> Arc<BTreeMap<String, String>> {
     /// The answer, and what it replaced: enough to recognise the same tags again without a
     /// copy of them.
     struct Judged {
@@ -219,16 +219,17 @@ pub fn withhold_tags(tags: &BTreeMap<String, String>) -> Arc<BTreeMap<String, St
         withheld: Vec<(String, String)>,
     }
     impl Judged {
-        fn answers(&self, tags: &BTreeMap<String, String>) -> bool {
-            tags.len() == self.kept.len()
-                && tags
-                    .iter()
-                    .zip(self.kept.iter())
-                    .all(|((key, value), (kept_key, kept))| {
-                        key == kept_key
-                            && (value == kept
-                                || self.withheld.iter().any(|(k, v)| k == key && v == value))
-                    })
+        fn answers(&self, tags: &Arc<BTreeMap<String, String>>) -> bool {
+            Arc::ptr_eq(tags, &self.kept)
+                || tags.len() == self.kept.len()
+                    && tags
+                        .iter()
+                        .zip(self.kept.iter())
+                        .all(|((key, value), (kept_key, kept))| {
+                            key == kept_key
+                                && (value == kept
+                                    || self.withheld.iter().any(|(k, v)| k == key && v == value))
+                        })
         }
     }
     thread_local! {
@@ -244,13 +245,15 @@ pub fn withhold_tags(tags: &BTreeMap<String, String>) -> Arc<BTreeMap<String, St
     }) {
         return kept;
     }
-    let mut kept = tags.clone();
+    let findings = copying().scan_pairs(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    // Nothing withheld, the usual case: the tags themselves, shared.
+    let mut kept = Arc::clone(tags);
     let mut replaced = Vec::new();
-    for finding in copying().scan_pairs(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-        let original = kept.insert(finding.variable.clone(), withheld(finding.reason));
+    for finding in findings {
+        let original =
+            Arc::make_mut(&mut kept).insert(finding.variable.clone(), withheld(finding.reason));
         replaced.extend(original.map(|value| (finding.variable, value)));
     }
-    let kept = Arc::new(kept);
     LAST.set(Some(Judged {
         kept: Arc::clone(&kept),
         withheld: replaced,
@@ -845,7 +848,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let kept = withhold_tags(&tags);
+        let kept = withhold_tags(&Arc::new(tags.clone()));
         assert_eq!(kept["team"], "payments");
         assert_eq!(
             kept["aws:cloudformation:stack-id"],
@@ -1005,11 +1008,13 @@ mod tests {
 
     #[test]
     fn the_last_tags_judged_are_answered_again_and_only_they() {
-        let tags = |key_id: &str| -> BTreeMap<String, String> {
-            [("team", "sre"), ("deployer", key_id)]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
+        let tags = |key_id: &str| -> Arc<BTreeMap<String, String>> {
+            Arc::new(
+                [("team", "sre"), ("deployer", key_id)]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            )
         };
         let first = withhold_tags(&tags("AKIAIOSFODNN7EXAMPLE"));
         assert!(first["deployer"].starts_with("(withheld: "));
@@ -1022,8 +1027,11 @@ mod tests {
         assert!(!Arc::ptr_eq(&first, &other));
         assert_eq!(first, other);
         // A value that is no credential under the same keys is not taken for the last one.
-        let plain = withhold_tags(&tags("ci-pipeline"));
+        let plain_tags = tags("ci-pipeline");
+        let plain = withhold_tags(&plain_tags);
         assert_eq!(plain["deployer"], "ci-pipeline");
+        // Nothing withheld: the tags themselves, not a copy.
+        assert!(Arc::ptr_eq(&plain, &plain_tags));
         assert_eq!(*withhold_tags(&tags("ci-pipeline")), *plain);
     }
 

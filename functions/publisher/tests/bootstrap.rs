@@ -1,7 +1,6 @@
 //! The publisher binary run the way Lambda runs a `bootstrap`: behind the Lambda Runtime API,
 //! configured only by environment variables, talking to the emulator.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ourside_aws::emulator::{run_bootstrap, Moto, ACCOUNT_ID, REGION};
@@ -21,7 +20,7 @@ fn the_binary_answers_with_the_messages_that_did_not_land() {
         account_id: Some(ACCOUNT_ID.into()),
         region: Some(REGION.into()),
         capture_time: None,
-        tags: BTreeMap::new(),
+        tags: Default::default(),
         details: None,
     };
     let at = Timestamp::parse("2026-05-01T00:00:00Z").unwrap();

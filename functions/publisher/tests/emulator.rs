@@ -110,7 +110,7 @@ fn record(
         account_id: Some(ACCOUNT_ID.into()),
         region: Some(REGION.into()),
         capture_time: None,
-        tags: BTreeMap::from([("team".to_string(), "payments".to_string())]),
+        tags: BTreeMap::from([("team".to_string(), "payments".to_string())]).into(),
         details: None,
     };
     let at = Timestamp::parse(observed).unwrap();

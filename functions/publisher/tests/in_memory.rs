@@ -1,7 +1,6 @@
 //! The publisher's logic on the in-memory Security Hub: batching, collapsing, carrying
 //! CreatedAt over, and exactly which messages are reported as failed.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ourside_aws::deliver::Retry;
@@ -35,7 +34,7 @@ fn record(bucket: &str, verdict: Verdict, observed: &str) -> FindingRecord {
         account_id: Some("111122223333".into()),
         region: Some(REGION.into()),
         capture_time: None,
-        tags: BTreeMap::new(),
+        tags: Default::default(),
         details: None,
     };
     let at = Timestamp::parse(observed).unwrap();

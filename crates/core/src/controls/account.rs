@@ -2,8 +2,6 @@
 //! account, or a resource the account lists), the judgement when a fact could not be fetched,
 //! and short renderings of dates and lists for annotations.
 
-use std::collections::BTreeMap;
-
 use crate::asff::{partition, Subject};
 use crate::control::Judgement;
 use crate::facts::{self, AccountState, Fact};
@@ -32,7 +30,7 @@ pub(crate) fn resource_subject(
         account_id: Some(state.account_id.clone()),
         region: Some(state.region.clone()),
         capture_time: Some(state.observed_at),
-        tags: BTreeMap::new(),
+        tags: Default::default(),
         details: None,
     }
 }

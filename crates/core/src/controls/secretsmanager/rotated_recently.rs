@@ -2,6 +2,7 @@ use crate::controls::account::{dated, days, need, resource_subject};
 use crate::controls::prelude::*;
 use crate::facts::SecretRotation;
 use crate::timestamp::Timestamp;
+use std::sync::Arc;
 
 static MAX_DAYS_SINCE_ROTATION: ParamSpec = ParamSpec {
     name: "maxDaysSinceRotation",
@@ -71,7 +72,7 @@ fn evaluate(state: &AccountState, params: &Params, context: &Context) -> Vec<Jud
                 &secret.arn,
                 Some(secret.arn.clone()),
             );
-            subject.tags = secret.tags.clone();
+            subject.tags = Arc::new(secret.tags.clone());
             Judgement {
                 subject,
                 outcome: judge(secret, max, context.now)
