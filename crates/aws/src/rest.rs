@@ -246,21 +246,24 @@ impl RestJson {
             .await
             .map_err(|e| Failure::Transport(error_chain(&e)))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let success = (200..300).contains(&status);
+        // Only an error answer's headers are read (its code); the body consumes the response.
+        let error_headers = (!success).then(|| response.headers().clone());
         let answer = ByteStream::new(response.into_body())
             .collect()
             .await
             .map_err(|e| Failure::Transport(error_chain(&e)))?
             .to_vec();
-        if (200..300).contains(&status) {
-            Ok((status, answer))
-        } else {
-            let (code, message) = error_details(&headers, &answer);
-            Err(Failure::Service {
-                status,
-                code,
-                message,
-            })
+        match error_headers {
+            None => Ok((status, answer)),
+            Some(headers) => {
+                let (code, message) = error_details(&headers, &answer);
+                Err(Failure::Service {
+                    status,
+                    code,
+                    message,
+                })
+            }
         }
     }
 }
