@@ -98,7 +98,7 @@ pub fn evaluate_event(event: &str, every: &Evaluator, now: Timestamp) -> Result<
             );
             judged
                 .records
-                .push(serde_json::to_string(&reportable.record).map_err(|e| e.to_string())?);
+                .push(reportable.record.to_json().map_err(|e| e.to_string())?);
             judged.reportables.push(reportable);
         }
     }

@@ -282,7 +282,7 @@ pub async fn send_records<Q: FindingsQueue>(
     let mut bodies = Vec::with_capacity(records.len());
     let mut lost = Lost::default();
     for record in records {
-        match serde_json::to_string(record) {
+        match record.to_json() {
             Ok(body) if body.len() <= MAX_BATCH_BYTES => bodies.push(body),
             Ok(body) => lost.add(
                 1,

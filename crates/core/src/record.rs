@@ -133,29 +133,64 @@ impl FindingRecord {
     }
 }
 
+/// Room for a record's members other than its details and tags.
+const RECORD_SIZE_BESIDES_DETAILS: usize = 640;
+
+impl FindingRecord {
+    /// The record as the JSON the findings queue carries, written into a buffer sized for it
+    /// up front: most of a record is its item's details, and a growing buffer would copy them
+    /// several times over.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut json = Vec::with_capacity(self.json_size()?);
+        serde_json::to_writer(&mut json, self)?;
+        String::from_utf8(json).map_err(|e| {
+            serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        })
+    }
+
+    /// About the length of the record's JSON, and no less for plain text (escapes lengthen it).
+    fn json_size(&self) -> Result<usize, serde_json::Error> {
+        let details = match &self.details {
+            Some(details) => with_written_details(details, |json| json.get().len())?,
+            None => 0,
+        };
+        let tags: usize = self.tags.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+        Ok(RECORD_SIZE_BESIDES_DETAILS + self.annotation.len() + tags + details)
+    }
+}
+
 /// Writes an item's details once for all its records: every control judging the item writes a
-/// record with the same (shared) details, and they are the largest part of it. The last details
-/// written on this thread are kept, as JSON, with the details they were written from.
+/// record with the same (shared) details, and they are the largest part of it.
 fn details_written_once<S: Serializer>(
     details: &Option<Arc<ResourceDetails>>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
+    match details {
+        None => serializer.serialize_none(),
+        Some(details) => with_written_details(details, |json| serializer.serialize_some(json))
+            .map_err(S::Error::custom)?,
+    }
+}
+
+/// Runs `use_json` on `details` as JSON. The last details written on this thread are kept, as
+/// JSON, with the details they were written from.
+fn with_written_details<R>(
+    details: &Arc<ResourceDetails>,
+    use_json: impl FnOnce(&RawValue) -> R,
+) -> Result<R, serde_json::Error> {
     type Written = Option<(Arc<ResourceDetails>, Box<RawValue>)>;
     thread_local! {
         static LAST: RefCell<Written> = const { RefCell::new(None) };
     }
-    let Some(details) = details else {
-        return serializer.serialize_none();
-    };
     LAST.with_borrow_mut(|last| {
         let json = match last {
             Some((written, json)) if Arc::ptr_eq(written, details) => json,
             _ => {
-                let json = serde_json::value::to_raw_value(&**details).map_err(S::Error::custom)?;
+                let json = serde_json::value::to_raw_value(&**details)?;
                 &last.insert((Arc::clone(details), json)).1
             }
         };
-        serializer.serialize_some(json)
+        Ok(use_json(json))
     })
 }
 
@@ -265,6 +300,48 @@ mod tests {
             assert_eq!(written(subject), expected(subject));
         }
         assert_ne!(expected(&first), expected(&second));
+    }
+
+    #[test]
+    fn a_record_is_written_into_one_buffer_of_its_size() {
+        let rules: Vec<String> = (0..40)
+            .map(|i| format!(r#"{{"ipProtocol":"tcp","fromPort":{i},"toPort":{i},"ipRanges":["10.0.{i}.0/24"],"userIdGroupPairs":[],"ipv6Ranges":[],"prefixListIds":[]}}"#))
+            .collect();
+        let item = crate::item::ConfigurationItem::parse(&format!(
+            r#"{{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","awsAccountId":"111122223333",
+                "awsRegion":"eu-west-1","tags":{{"team":"sre","cost-centre":"0042"}},
+                "configuration":{{"groupId":"sg-1","groupName":"web","vpcId":"vpc-1","description":"web tier",
+                "ipPermissions":[{}],"ipPermissionsEgress":[]}}}}"#,
+            rules.join(",")
+        ))
+        .unwrap();
+        let subject = Subject::of(&item);
+        assert!(subject.details.is_some());
+        let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
+        let control = registry::find("EC2.18").unwrap();
+        for annotation in ["", "port 22 is open to 0.0.0.0/0 through ipPermissions[3]"] {
+            let verdict = Verdict::non_compliant(annotation);
+            let record = FindingRecord::new(control, &subject, &verdict, at, at, Origin::Change);
+            let json = record.to_json().unwrap();
+            assert_eq!(json, serde_json::to_string(&record).unwrap());
+            assert!(json.len() > 3_000, "{}", json.len());
+            // The buffer never grew: its capacity is still the size it was made with.
+            assert_eq!(json.capacity(), record.json_size().unwrap());
+        }
+        let bare = FindingRecord::new(
+            control,
+            &Subject {
+                details: None,
+                ..subject.clone()
+            },
+            &Verdict::compliant("no rule opens a port to the world"),
+            at,
+            at,
+            Origin::Change,
+        );
+        let json = bare.to_json().unwrap();
+        assert_eq!(json, serde_json::to_string(&bare).unwrap());
+        assert_eq!(json.capacity(), bare.json_size().unwrap());
     }
 
     #[test]
