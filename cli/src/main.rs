@@ -16,6 +16,11 @@ use ourside_core::params::RawParams;
 use ourside_core::registry::{self, CONTROLS};
 use ourside_core::{Compliance, Control, ResourceType, Severity, Timestamp};
 
+/// mimalloc: an event's parse allocates hundreds of short strings, which glibc's malloc serves
+/// measurably slower (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes, as documented in the README.
 const EXIT_FAILED_CONTROLS: u8 = 1;
 const EXIT_USAGE: u8 = 2;

@@ -7,19 +7,21 @@
 //! Lambda functions' binaries, as `sam build` or cargo lays them out: cold start and package
 //! size), `--functions-only` (only those).
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use mimalloc::MiMalloc;
 use ourside_bench::cold;
 use ourside_bench::generate::{self, Kind, Rng, Variant};
 use ourside_bench::path::{self, change_controls};
 use ourside_core::deploy::Function;
 use ourside_core::{Evaluator, Timestamp};
 
-/// Counts allocations, to report allocations per event.
+/// Counts allocations, to report allocations per event; they are served by the allocator the
+/// evaluator ships with.
 struct Counting;
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
@@ -27,17 +29,17 @@ static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
+        // SAFETY: forwarded unchanged to the shipped allocator.
+        unsafe { MiMalloc.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
+        // SAFETY: forwarded unchanged to the shipped allocator.
+        unsafe { MiMalloc.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
+        // SAFETY: forwarded unchanged to the shipped allocator.
+        unsafe { MiMalloc.realloc(ptr, layout, new_size) }
     }
 }
 

@@ -7,6 +7,11 @@ use ourside_aws::ledger::DynamoLedger;
 use ourside_aws::sns::SnsTopic;
 use ourside_lambda::StartupError;
 
+/// mimalloc: an event's parse allocates hundreds of short strings, which glibc's malloc serves
+/// measurably slower (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn required(name: &str, what: &str) -> Result<String, StartupError> {
     std::env::var(name).map_err(|_| StartupError(format!("{name} is not set: {what}")))
 }

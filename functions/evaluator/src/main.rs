@@ -7,6 +7,11 @@ use ourside_aws::lambda::LambdaApi;
 use ourside_aws::sqs::SqsQueue;
 use ourside_evaluator::{handle, Services};
 
+/// mimalloc: an event's parse allocates hundreds of short strings, which glibc's malloc serves
+/// measurably slower (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), ourside_lambda::Error> {
     ourside_aws::logging::init();

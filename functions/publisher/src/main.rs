@@ -5,6 +5,11 @@ use ourside_aws::clients::Settings;
 use ourside_aws::securityhub::SecurityHubApi;
 use ourside_publisher::handle;
 
+/// mimalloc: an event's parse allocates hundreds of short strings, which glibc's malloc serves
+/// measurably slower (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), ourside_lambda::Error> {
     ourside_aws::logging::init();
