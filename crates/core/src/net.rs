@@ -103,35 +103,77 @@ impl FromStr for Cidr {
 
     /// `a.b.c.d/n` or `x::y/n`; a bare address is a host route (`/32`, `/128`).
     fn from_str(text: &str) -> Result<Self, String> {
-        let text = text.trim();
-        let (addr, prefix) = match text.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (text, None),
-        };
-        let parse_prefix = |max: u8| -> Result<u8, String> {
-            match prefix {
-                None => Ok(max),
-                Some(p) => p.parse::<u8>().ok().filter(|n| *n <= max).ok_or_else(|| {
-                    format!("invalid prefix length in CIDR {text:?} (expected 0-{max})")
-                }),
-            }
-        };
-        if let Ok(v4) = addr.parse::<Ipv4Addr>() {
-            return Ok(Cidr::V4 {
-                addr: u32::from(v4),
-                prefix: parse_prefix(32)?,
-            });
-        }
-        if let Ok(v6) = addr.parse::<Ipv6Addr>() {
-            return Ok(Cidr::V6 {
-                addr: u128::from(v6),
-                prefix: parse_prefix(128)?,
-            });
-        }
-        Err(format!(
-            "invalid CIDR {text:?} (expected an IPv4 or IPv6 block such as 10.0.0.0/8)"
-        ))
+        // Trimmed only when the plain form does not fit: trimming Unicode whitespace costs as
+        // much as reading the block.
+        plain_ipv4(text.as_bytes()).map_or_else(|| parse_cidr(text.trim()), Ok)
     }
+}
+
+/// An IPv4 block written plainly, `a.b.c.d` or `a.b.c.d/n` (no leading zeros, a prefix of at
+/// most 32), read without the general parser: a large security group holds thousands of them.
+/// Anything else is `None`, for [`parse_cidr`] to read or name.
+fn plain_ipv4(text: &[u8]) -> Option<Cidr> {
+    let mut addr = 0u32;
+    let mut at = 0;
+    for octet in 0..4 {
+        if octet > 0 {
+            if text.get(at) != Some(&b'.') {
+                return None;
+            }
+            at += 1;
+        }
+        let start = at;
+        let mut value = 0u32;
+        while at - start < 3 && at < text.len() && text[at].is_ascii_digit() {
+            value = value * 10 + u32::from(text[at] - b'0');
+            at += 1;
+        }
+        let digits = at - start;
+        if digits == 0 || value > 255 || (digits > 1 && text[start] == b'0') {
+            return None;
+        }
+        addr = addr << 8 | value;
+    }
+    let prefix = match text[at..] {
+        [] => 32,
+        [b'/', d] if d.is_ascii_digit() => d - b'0',
+        [b'/', tens, units] if (b'1'..=b'3').contains(&tens) && units.is_ascii_digit() => {
+            (tens - b'0') * 10 + (units - b'0')
+        }
+        _ => return None,
+    };
+    (prefix <= 32).then_some(Cidr::V4 { addr, prefix })
+}
+
+/// Any CIDR the standard address parsers read, or why not.
+fn parse_cidr(text: &str) -> Result<Cidr, String> {
+    let (addr, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let parse_prefix = |max: u8| -> Result<u8, String> {
+        match prefix {
+            None => Ok(max),
+            Some(p) => p.parse::<u8>().ok().filter(|n| *n <= max).ok_or_else(|| {
+                format!("invalid prefix length in CIDR {text:?} (expected 0-{max})")
+            }),
+        }
+    };
+    if let Ok(v4) = addr.parse::<Ipv4Addr>() {
+        return Ok(Cidr::V4 {
+            addr: u32::from(v4),
+            prefix: parse_prefix(32)?,
+        });
+    }
+    if let Ok(v6) = addr.parse::<Ipv6Addr>() {
+        return Ok(Cidr::V6 {
+            addr: u128::from(v6),
+            prefix: parse_prefix(128)?,
+        });
+    }
+    Err(format!(
+        "invalid CIDR {text:?} (expected an IPv4 or IPv6 block such as 10.0.0.0/8)"
+    ))
 }
 
 impl fmt::Display for Cidr {
@@ -334,6 +376,53 @@ mod tests {
     }
 
     #[test]
+    fn plain_ipv4_blocks_are_read_as_the_standard_parser_reads_them() {
+        for text in [
+            "10.0.0.0/8",
+            "0.0.0.0/0",
+            "255.255.255.255",
+            "192.168.1.7/32",
+            "1.2.3.4/09",
+        ] {
+            if let Some(fast) = plain_ipv4(text.as_bytes()) {
+                assert_eq!(Ok(fast), parse_cidr(text), "{text}");
+            }
+        }
+        assert!(plain_ipv4(b"10.0.0.0/8").is_some());
+        assert!(plain_ipv4(b"203.0.113.9").is_some());
+        // Left to the general parser, which reads or names them.
+        for text in [
+            "01.2.3.4",
+            "1.2.3.4/33",
+            "1.2.3.4/",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "::/0",
+            "1.2.3.4/08",
+            "1.2.3.4/+8",
+        ] {
+            assert_eq!(plain_ipv4(text.as_bytes()), None, "{text}");
+        }
+        assert_eq!(
+            cidr("1.2.3.4/08"),
+            Cidr::V4 {
+                addr: 0x01020304,
+                prefix: 8
+            }
+        );
+        assert_eq!(cidr(" 10.0.0.0/8\n"), cidr("10.0.0.0/8"));
+        assert!("1.2.3.4/33"
+            .parse::<Cidr>()
+            .unwrap_err()
+            .contains("prefix length"));
+        assert!("256.1.1.1/8"
+            .parse::<Cidr>()
+            .unwrap_err()
+            .contains("invalid CIDR"));
+    }
+
+    #[test]
     fn world_is_any_zero_prefix() {
         assert!(cidr("0.0.0.0/0").is_world());
         assert!(cidr("11.0.0.0/0").is_world());
@@ -438,6 +527,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_plain_ipv4_reader_agrees_with_the_standard_parser(
+            text in "[0-9]{1,4}(\\.[0-9]{1,4}){0,4}(/[0-9+]{0,3})?",
+        ) {
+            if let Some(fast) = plain_ipv4(text.as_bytes()) {
+                prop_assert_eq!(Ok(fast), parse_cidr(&text));
+            }
+        }
+
         #[test]
         fn uncovered_ports_are_exactly_the_ports_no_range_allows(
             from: u16,

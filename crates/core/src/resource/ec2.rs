@@ -385,11 +385,33 @@ impl<'de> Deserialize<'de> for RawRange {
     }
 }
 
+/// `field[index]`, written without the formatting machinery: a large group has hundreds of
+/// permissions.
+fn indexed(field: &str, index: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut first = digits.len();
+    let mut rest = index;
+    loop {
+        first -= 1;
+        digits[first] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut text = String::with_capacity(field.len() + digits.len() - first + 2);
+    text.push_str(field);
+    text.push('[');
+    text.extend(digits[first..].iter().map(|&d| char::from(d)));
+    text.push(']');
+    text
+}
+
 fn permissions(raw: Vec<RawPermission>, field: &str) -> Result<Vec<Permission>, InputError> {
     raw.into_iter()
         .enumerate()
         .map(|(i, p)| {
-            let location = format!("{field}[{i}]");
+            let location = indexed(field, i);
             let at = |name: &str| format!("configuration.{location}.{name}");
             let protocol = match p.ip_protocol {
                 None => Protocol::All,
@@ -804,6 +826,19 @@ impl NetworkAcl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locations_name_the_list_and_index() {
+        for (index, expected) in [
+            (0, "ipPermissions[0]"),
+            (7, "ipPermissions[7]"),
+            (10, "ipPermissions[10]"),
+            (1234, "ipPermissions[1234]"),
+        ] {
+            assert_eq!(indexed("ipPermissions", index), expected);
+        }
+        assert_eq!(indexed("x", usize::MAX), format!("x[{}]", usize::MAX));
+    }
 
     fn sg(configuration: &str) -> Result<SecurityGroup, InputError> {
         let text = format!(
