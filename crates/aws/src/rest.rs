@@ -49,20 +49,32 @@ const RETRIED_CODES: &[&str] = &[
 /// HTTP statuses the SDK's standard retry mode tries again.
 const RETRIED_STATUSES: &[u16] = &[500, 502, 503, 504];
 
-/// One service's REST API in one region.
+/// One service's API in one region: where its calls go, how they are signed, and how long and
+/// how often each is tried. [`RestJson`] frames the requests.
 #[derive(Debug, Clone)]
-pub(crate) struct RestJson {
-    /// The signing name, also the endpoint's first label (`securityhub`).
-    service: &'static str,
+struct Service {
+    /// The signing name, also the endpoint's first label (`securityhub`, `logs`).
+    name: &'static str,
     region: String,
-    /// Scheme and authority, no trailing slash.
-    endpoint: String,
+    /// [`Settings::endpoint_url`] (scheme and authority, no trailing slash): every region's
+    /// endpoint when set, else each region has its own.
+    endpoint_url: Option<String>,
     connector: SharedHttpConnector,
     credentials: SharedCredentialsProvider,
     max_attempts: u32,
     initial_backoff: Duration,
     attempt_timeout: Duration,
     operation_timeout: Duration,
+}
+
+/// One request as each attempt sends it, before signing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Request {
+    method: &'static str,
+    /// The path and the query, encoded.
+    path: String,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
 }
 
 /// Why one attempt failed.
@@ -138,18 +150,17 @@ impl fmt::Display for Attempts {
     }
 }
 
-impl RestJson {
-    /// `service`'s API as `settings` reach it: their endpoint when set (the emulator), else the
+impl Service {
+    /// `name`'s API as `settings` reach it: their endpoint when set (the emulator), else the
     /// service's regional endpoint.
-    pub(crate) fn new(service: &'static str, settings: &Settings) -> Self {
-        let endpoint = match &settings.endpoint_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => regional_endpoint(service, &settings.region),
-        };
-        RestJson {
-            service,
+    fn new(name: &'static str, settings: &Settings) -> Self {
+        Service {
+            name,
             region: settings.region.clone(),
-            endpoint,
+            endpoint_url: settings
+                .endpoint_url
+                .as_ref()
+                .map(|url| url.trim_end_matches('/').to_string()),
             connector: SharedHttpConnector::new(settings.connector()),
             credentials: settings.credentials_provider(),
             max_attempts: settings.max_attempts.max(1),
@@ -159,16 +170,24 @@ impl RestJson {
         }
     }
 
-    /// `POST path` with a JSON body; the answer as `read` makes it out of a success body. An
-    /// answer `read` refuses counts as a failed attempt, as the SDK counts an undecodable one.
-    pub(crate) async fn post<T>(
+    /// Scheme and authority of the endpoint, no trailing slash.
+    fn endpoint(&self) -> String {
+        match &self.endpoint_url {
+            Some(url) => url.clone(),
+            None => regional_endpoint(self.name, &self.region),
+        }
+    }
+
+    /// Sends `request` until it succeeds or the retry mode gives up; the answer as `read`
+    /// makes it out of a success body. An answer `read` refuses counts as a failed attempt, as
+    /// the SDK counts an undecodable one.
+    async fn send<T>(
         &self,
         operation: &'static str,
-        path: &str,
-        body: Vec<u8>,
+        request: &Request,
         read: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<T, AwsError> {
-        let attempts = self.attempts(operation, path, &body, &read);
+        let attempts = self.attempts(operation, request, &read);
         match tokio::time::timeout(self.operation_timeout, attempts).await {
             Ok(result) => result,
             Err(_) => Err(AwsError::new(
@@ -185,13 +204,12 @@ impl RestJson {
     async fn attempts<T>(
         &self,
         operation: &'static str,
-        path: &str,
-        body: &[u8],
+        request: &Request,
         read: &impl Fn(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<T, AwsError> {
         let mut attempt = 1;
         loop {
-            let outcome = tokio::time::timeout(self.attempt_timeout, self.attempt(path, body))
+            let outcome = tokio::time::timeout(self.attempt_timeout, self.attempt(request))
                 .await
                 .unwrap_or(Err(Failure::TimedOut))
                 .and_then(|(status, answer)| {
@@ -214,35 +232,40 @@ impl RestJson {
         }
     }
 
+    /// `request` as sent to this endpoint, not yet signed.
+    fn http_request(&self, request: &Request) -> Result<HttpRequest, Failure> {
+        let mut http = HttpRequest::new(SdkBody::from(request.body.clone()));
+        http.set_method(request.method)
+            .map_err(|e| Failure::NotSent(error_chain(&e)))?;
+        let endpoint = self.endpoint();
+        http.set_uri(format!("{endpoint}{}", request.path))
+            .map_err(|e| Failure::NotSent(format!("endpoint {endpoint}: {e}")))?;
+        for (name, value) in &request.headers {
+            http.headers_mut().insert(*name, value.clone());
+        }
+        Ok(http)
+    }
+
     /// One signed attempt: the success answer's status and body, or why there is none.
-    async fn attempt(&self, path: &str, body: &[u8]) -> Result<(u16, Vec<u8>), Failure> {
+    async fn attempt(&self, request: &Request) -> Result<(u16, Vec<u8>), Failure> {
         let credentials = self
             .credentials
             .provide_credentials()
             .await
             .map_err(|e| Failure::NotSent(format!("no credentials: {}", error_chain(&e))))?;
-        let mut request = HttpRequest::new(SdkBody::from(body.to_vec()));
-        request
-            .set_method("POST")
-            .map_err(|e| Failure::NotSent(error_chain(&e)))?;
-        request
-            .set_uri(format!("{}{path}", self.endpoint))
-            .map_err(|e| Failure::NotSent(format!("endpoint {}: {e}", self.endpoint)))?;
-        request
-            .headers_mut()
-            .insert("content-type", "application/json");
+        let mut http = self.http_request(request)?;
         sign_request(
-            &mut request,
-            body,
+            &mut http,
+            &request.body,
             &credentials,
             &self.region,
-            self.service,
+            self.name,
             SystemTime::now(),
         )
         .map_err(Failure::NotSent)?;
         let response = self
             .connector
-            .call(request)
+            .call(http)
             .await
             .map_err(|e| Failure::Transport(error_chain(&e)))?;
         let status = response.status().as_u16();
@@ -264,6 +287,46 @@ impl RestJson {
                     message,
                 })
             }
+        }
+    }
+}
+
+/// One service's REST-JSON API (restJson1) in one region: each operation its own method and
+/// path, JSON bodies.
+#[derive(Debug, Clone)]
+pub(crate) struct RestJson {
+    service: Service,
+}
+
+impl RestJson {
+    /// `service`'s API as `settings` reach it: their endpoint when set (the emulator), else the
+    /// service's regional endpoint.
+    pub(crate) fn new(service: &'static str, settings: &Settings) -> Self {
+        RestJson {
+            service: Service::new(service, settings),
+        }
+    }
+
+    /// `POST path` with a JSON body; the answer as `read` makes it out of a success body. An
+    /// answer `read` refuses counts as a failed attempt, as the SDK counts an undecodable one.
+    pub(crate) async fn post<T>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        body: Vec<u8>,
+        read: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<T, AwsError> {
+        self.service
+            .send(operation, &RestJson::post_request(path, body), read)
+            .await
+    }
+
+    fn post_request(path: &str, body: Vec<u8>) -> Request {
+        Request {
+            method: "POST",
+            path: path.to_string(),
+            headers: vec![("content-type", "application/json".to_string())],
+            body,
         }
     }
 }
@@ -636,6 +699,6 @@ mod tests {
             "securityhub",
             &Settings::local("eu-west-1", "http://127.0.0.1:5000/"),
         );
-        assert_eq!(local.endpoint, "http://127.0.0.1:5000");
+        assert_eq!(local.service.endpoint(), "http://127.0.0.1:5000");
     }
 }
