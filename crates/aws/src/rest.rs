@@ -1,8 +1,11 @@
-//! Signed JSON calls to an AWS REST API without its SDK crate, for a service whose SDK costs
-//! far more than the calls made (Security Hub's links the serialisers of the whole finding
-//! format for two requests). What the SDK clients do around a call is kept: the same HTTPS
-//! connector and credentials ([`Settings`]), SigV4, and the standard retry mode's attempts,
-//! classification, backoff and timeouts.
+//! Signed JSON calls to an AWS API without its SDK crate, for a service whose SDK costs far
+//! more than the calls made (Security Hub's links the serialisers of the whole finding format
+//! for two requests; CloudTrail's, Secrets Manager's, CloudWatch Logs' and GuardDuty's the
+//! whole of their APIs for the seven calls periodic controls make). Both JSON protocols are
+//! spoken: REST-JSON ([`RestJson`]: the operation is the method and path) and JSON 1.1
+//! ([`AwsJson`]: every call is `POST /`, the operation named by `X-Amz-Target`). What the SDK
+//! clients do around a call is kept: the same HTTPS connector and credentials ([`Settings`]),
+//! SigV4, and the standard retry mode's attempts, classification, backoff and timeouts.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -18,6 +21,8 @@ use aws_smithy_runtime_api::http::Headers;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 use serde::Deserialize;
+#[cfg(feature = "account")]
+use serde::{de::DeserializeOwned, Serialize};
 
 use crate::clients::Settings;
 use crate::error::{error_chain, AwsError};
@@ -50,7 +55,7 @@ const RETRIED_CODES: &[&str] = &[
 const RETRIED_STATUSES: &[u16] = &[500, 502, 503, 504];
 
 /// One service's API in one region: where its calls go, how they are signed, and how long and
-/// how often each is tried. [`RestJson`] frames the requests.
+/// how often each is tried. [`RestJson`] and [`AwsJson`] frame the requests.
 #[derive(Debug, Clone)]
 struct Service {
     /// The signing name, also the endpoint's first label (`securityhub`, `logs`).
@@ -175,6 +180,16 @@ impl Service {
         match &self.endpoint_url {
             Some(url) => url.clone(),
             None => regional_endpoint(self.name, &self.region),
+        }
+    }
+
+    /// The same API in `region`, as an SDK client whose region is changed: signed for
+    /// `region`, sent to its endpoint (or still to the set one).
+    #[cfg(feature = "account")]
+    fn in_region(&self, region: &str) -> Self {
+        Service {
+            region: region.to_string(),
+            ..self.clone()
         }
     }
 
@@ -309,6 +324,7 @@ impl RestJson {
 
     /// `POST path` with a JSON body; the answer as `read` makes it out of a success body. An
     /// answer `read` refuses counts as a failed attempt, as the SDK counts an undecodable one.
+    #[cfg(feature = "securityhub")]
     pub(crate) async fn post<T>(
         &self,
         operation: &'static str,
@@ -321,6 +337,7 @@ impl RestJson {
             .await
     }
 
+    #[cfg(feature = "securityhub")]
     fn post_request(path: &str, body: Vec<u8>) -> Request {
         Request {
             method: "POST",
@@ -329,6 +346,116 @@ impl RestJson {
             body,
         }
     }
+
+    /// `GET path?query` (`path` already encoded, the query's names and values encoded here),
+    /// its JSON answer decoded.
+    #[cfg(feature = "account")]
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, AwsError> {
+        self.service
+            .send(operation, &RestJson::get_request(path, query), |answer| {
+                serde_json::from_slice(answer)
+            })
+            .await
+    }
+
+    #[cfg(feature = "account")]
+    fn get_request(path: &str, query: &[(&str, &str)]) -> Request {
+        let mut path = path.to_string();
+        for (i, (name, value)) in query.iter().enumerate() {
+            path.push(if i == 0 { '?' } else { '&' });
+            path.push_str(&encode(name));
+            path.push('=');
+            path.push_str(&encode(value));
+        }
+        Request {
+            method: "GET",
+            path,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+}
+
+/// One service's JSON 1.1 API (awsJson1_1) in one region: every call `POST /` with a JSON
+/// body, the operation named by `X-Amz-Target: PREFIX.Operation`.
+#[cfg(feature = "account")]
+#[derive(Debug, Clone)]
+pub(crate) struct AwsJson {
+    service: Service,
+    /// The service model's `targetPrefix` (`Logs_20140328`).
+    target_prefix: &'static str,
+}
+
+#[cfg(feature = "account")]
+impl AwsJson {
+    /// `service`'s API (its signing name and endpoint label) as `settings` reach it.
+    pub(crate) fn new(
+        service: &'static str,
+        target_prefix: &'static str,
+        settings: &Settings,
+    ) -> Self {
+        AwsJson {
+            service: Service::new(service, settings),
+            target_prefix,
+        }
+    }
+
+    /// The same API in `region` (see [`Service::in_region`]).
+    pub(crate) fn in_region(&self, region: &str) -> Self {
+        AwsJson {
+            service: self.service.in_region(region),
+            target_prefix: self.target_prefix,
+        }
+    }
+
+    /// `operation` (`logs:DescribeLogGroups`: the name after the colon is the API's) with
+    /// `input` as its body, its JSON answer decoded.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        input: &impl Serialize,
+    ) -> Result<T, AwsError> {
+        let body = serde_json::to_vec(input)
+            .map_err(|e| AwsError::new(operation, false, e.to_string()))?;
+        self.service
+            .send(operation, &self.request(operation, body), |answer| {
+                serde_json::from_slice(answer)
+            })
+            .await
+    }
+
+    fn request(&self, operation: &str, body: Vec<u8>) -> Request {
+        let name = operation.rsplit(':').next().unwrap_or(operation);
+        Request {
+            method: "POST",
+            path: "/".to_string(),
+            headers: vec![
+                ("content-type", "application/x-amz-json-1.1".to_string()),
+                ("x-amz-target", format!("{}.{name}", self.target_prefix)),
+            ],
+            body,
+        }
+    }
+}
+
+/// Characters a path segment or a query name or value keeps as they are (RFC 3986's
+/// unreserved); every other byte is percent-encoded, as the SDK encodes labels and queries.
+#[cfg(feature = "account")]
+const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `value` as one path segment or query name or value.
+#[cfg(feature = "account")]
+pub(crate) fn encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, ENCODED).to_string()
 }
 
 /// `https://SERVICE.REGION.amazonaws.com` (`.com.cn` in the China regions). Other partitions

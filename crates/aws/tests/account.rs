@@ -1,5 +1,6 @@
 //! The account adapter against the local emulator (moto): each test seeds its own moto with the
-//! same SDK crates the adapter uses, then reads the account back through `AccountApi`.
+//! SDK crates, then reads the account back through `AccountApi` (which calls CloudTrail,
+//! GuardDuty, Secrets Manager and CloudWatch Logs without theirs).
 //!
 //! What moto cannot show is said where it matters: the root user cannot be given access keys or
 //! an MFA device (checked in the adapter's unit tests and with the in-memory adapter),
@@ -14,6 +15,7 @@ use std::thread::JoinHandle;
 
 use aws_config::SdkConfig;
 use ourside_aws::account::AccountApi;
+use ourside_aws::clients::Settings;
 use ourside_aws::emulator::{Moto, ACCOUNT_ID, REGION};
 use ourside_aws::ports::AccountReader;
 use ourside_core::facts::{PasswordPolicy, TrailState};
@@ -34,7 +36,7 @@ impl Emulator {
     }
 
     fn api(&self) -> AccountApi {
-        AccountApi::new(&self.sdk)
+        AccountApi::new(&self.moto.settings(), &self.sdk)
     }
 
     /// Creates an S3 bucket with a bare request: trails need one, and `aws-sdk-s3` is not a
@@ -430,7 +432,7 @@ async fn a_trail_whose_status_cannot_be_read_fails_the_fact() {
             r#"{"__type":"TrailNotFoundException","message":"Unknown trail"}"#,
         ),
     ]);
-    let api = AccountApi::new(&single_attempt(&endpoint));
+    let api = single_attempt(&endpoint);
     let err = api.trails().await.unwrap_err();
     assert_eq!(err.operation, "cloudtrail:GetTrailStatus", "{err}");
     assert!(err.is("TrailNotFoundException") && !err.retryable, "{err}");
@@ -753,10 +755,10 @@ fn answer_with(answers: Vec<(u16, &'static str)>) -> (String, JoinHandle<Vec<Str
 }
 
 /// Clients for a loopback server that answers each request once.
-fn single_attempt(endpoint: &str) -> SdkConfig {
-    let mut settings = ourside_aws::clients::Settings::local(REGION, endpoint);
+fn single_attempt(endpoint: &str) -> AccountApi {
+    let mut settings = Settings::local(REGION, endpoint);
     settings.max_attempts = 1;
-    settings.sdk_config()
+    AccountApi::new(&settings, &settings.sdk_config())
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -764,7 +766,7 @@ async fn the_snapshot_listing_asks_for_public_snapshots_only() {
     const PAGE_1: &str = r#"<DescribeSnapshotsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>1</requestId><snapshotSet><item><snapshotId>snap-1</snapshotId></item></snapshotSet><nextToken>page-2</nextToken></DescribeSnapshotsResponse>"#;
     const PAGE_2: &str = r#"<DescribeSnapshotsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>2</requestId><snapshotSet><item><snapshotId>snap-2</snapshotId></item></snapshotSet></DescribeSnapshotsResponse>"#;
     let (endpoint, server) = answer_with(vec![(200, PAGE_1), (200, PAGE_2)]);
-    let api = AccountApi::new(&single_attempt(&endpoint));
+    let api = single_attempt(&endpoint);
     assert_eq!(api.public_snapshots().await.unwrap(), ["snap-1", "snap-2"]);
     let requests = server.join().unwrap();
     for request in &requests {
