@@ -828,4 +828,122 @@ mod tests {
         );
         assert_eq!(local.service.endpoint(), "http://127.0.0.1:5000");
     }
+
+    /// The settings of a local endpoint, or of AWS itself with `None`.
+    fn settings(endpoint_url: Option<&str>) -> Settings {
+        Settings {
+            endpoint_url: endpoint_url.map(str::to_string),
+            ..Settings::local("eu-west-1", "http://127.0.0.1:5000")
+        }
+    }
+
+    /// `request` as `service` sends it, signed.
+    fn sent(service: &Service, request: &Request) -> HttpRequest {
+        let mut http = service.http_request(request).unwrap();
+        sign_request(
+            &mut http,
+            &request.body,
+            &suite_credentials(None),
+            &service.region,
+            service.name,
+            suite_time(),
+        )
+        .unwrap();
+        http
+    }
+
+    #[cfg(feature = "securityhub")]
+    #[test]
+    fn a_rest_post_is_json_to_its_path() {
+        let hub = RestJson::new("securityhub", &settings(Some("http://127.0.0.1:5000")));
+        let http = sent(
+            &hub.service,
+            &RestJson::post_request("/findings", b"{}".to_vec()),
+        );
+        assert_eq!(http.method(), "POST");
+        assert_eq!(http.uri(), "http://127.0.0.1:5000/findings");
+        assert_eq!(http.headers().get("content-type"), Some("application/json"));
+        assert_eq!(http.body().bytes(), Some(&b"{}"[..]));
+    }
+
+    #[cfg(feature = "account")]
+    #[test]
+    fn a_json_1_1_call_posts_to_the_root_and_names_its_operation_in_the_target() {
+        let logs = AwsJson::new("logs", "Logs_20140328", &settings(None));
+        let request = logs.request("logs:DescribeLogGroups", br#"{"limit":50}"#.to_vec());
+        let http = sent(&logs.service, &request);
+        assert_eq!(http.method(), "POST");
+        assert_eq!(http.uri(), "https://logs.eu-west-1.amazonaws.com/");
+        assert_eq!(
+            http.headers().get("content-type"),
+            Some("application/x-amz-json-1.1")
+        );
+        assert_eq!(
+            http.headers().get("x-amz-target"),
+            Some("Logs_20140328.DescribeLogGroups")
+        );
+        assert_eq!(http.body().bytes(), Some(&br#"{"limit":50}"#[..]));
+        // The target is signed with the content type, as the SDK signs every header it sets.
+        let authorization = http.headers().get("authorization").unwrap();
+        assert!(
+            authorization.contains("/20150830/eu-west-1/logs/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature="),
+            "{authorization}"
+        );
+    }
+
+    #[cfg(feature = "account")]
+    #[test]
+    fn another_region_is_signed_for_and_reached_at_its_own_endpoint() {
+        let prefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
+        let home = AwsJson::new("cloudtrail", prefix, &settings(None)).in_region("us-east-1");
+        let request = home.request("cloudtrail:GetTrailStatus", b"{}".to_vec());
+        let http = sent(&home.service, &request);
+        assert_eq!(http.uri(), "https://cloudtrail.us-east-1.amazonaws.com/");
+        assert_eq!(
+            http.headers().get("x-amz-target"),
+            Some("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus")
+        );
+        assert!(http
+            .headers()
+            .get("authorization")
+            .unwrap()
+            .contains("/us-east-1/cloudtrail/aws4_request"));
+        // A set endpoint (the emulator) serves every region; the signature still names it.
+        let local = AwsJson::new(
+            "cloudtrail",
+            prefix,
+            &settings(Some("http://127.0.0.1:5000")),
+        )
+        .in_region("us-east-1");
+        let http = sent(&local.service, &request);
+        assert_eq!(http.uri(), "http://127.0.0.1:5000/");
+        assert!(http
+            .headers()
+            .get("authorization")
+            .unwrap()
+            .contains("/us-east-1/cloudtrail/aws4_request"));
+    }
+
+    #[cfg(feature = "account")]
+    #[test]
+    fn a_rest_get_has_its_query_encoded_and_no_body() {
+        let guardduty = RestJson::new("guardduty", &settings(None));
+        let first = sent(&guardduty.service, &RestJson::get_request("/detector", &[]));
+        assert_eq!(first.method(), "GET");
+        assert_eq!(
+            first.uri(),
+            "https://guardduty.eu-west-1.amazonaws.com/detector"
+        );
+        assert_eq!(first.headers().get("content-type"), None);
+        assert_eq!(first.body().bytes(), Some(&b""[..]));
+        let next = sent(
+            &guardduty.service,
+            &RestJson::get_request("/detector", &[("nextToken", "a+b/c=="), ("x", "1 2")]),
+        );
+        assert_eq!(
+            next.uri(),
+            "https://guardduty.eu-west-1.amazonaws.com/detector?nextToken=a%2Bb%2Fc%3D%3D&x=1%202"
+        );
+        assert_eq!(encode("6b21~-._:/é"), "6b21~-._%3A%2F%C3%A9");
+    }
 }
