@@ -538,14 +538,15 @@ struct ErrorBody {
 /// The longest part of a non-JSON error body kept in a message.
 const MAX_RAW_MESSAGE: usize = 200;
 
-/// The error code (the `x-amzn-ErrorType` header, else the body's `__type`, `code` or `Code`)
-/// and message of an error answer.
+/// The error code and message of an error answer, in either JSON protocol. The code is the
+/// `x-amzn-ErrorType` header's, else the body's `code`, `__type` (JSON 1.1's) or `Code`: the
+/// SDK's order, `Code` (Security Hub's spelling) last.
 fn error_details(headers: &Headers, body: &[u8]) -> (Option<String>, String) {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     let from_body = parsed.as_ref().and_then(|b| {
-        b.type_
+        b.code
             .as_ref()
-            .or(b.code.as_ref())
+            .or(b.type_.as_ref())
             .or(b.code_upper.as_ref())
     });
     let code = headers
@@ -699,6 +700,50 @@ mod tests {
         assert_eq!(message, "not subscribed");
         let (code, _) = error_details(&headers(&[]), br#"{"code":"LimitExceededException"}"#);
         assert_eq!(code.as_deref(), Some("LimitExceededException"));
+    }
+
+    #[test]
+    fn a_body_names_its_code_before_its_type_as_the_sdk_reads_it() {
+        let (code, _) = error_details(
+            &headers(&[]),
+            br#"{"code":"BarError","__type":"FooError","Code":"BazError"}"#,
+        );
+        assert_eq!(code.as_deref(), Some("BarError"));
+        let (code, _) = error_details(&headers(&[]), br#"{"__type":"FooError","Code":"Baz"}"#);
+        assert_eq!(code.as_deref(), Some("FooError"));
+    }
+
+    // Error answers as the JSON services send them (JSON 1.1: the code in `__type`, sometimes
+    // namespaced; REST-JSON: the header, whose code wins over the body's).
+    #[test]
+    fn error_answers_of_both_json_protocols() {
+        let (code, message) = error_details(
+            &headers(&[]),
+            br#"{"__type":"com.amazonaws.cloudtrail.v20131101#TrailNotFoundException","message":"Unknown trail: arn:aws:cloudtrail:eu-west-1:111122223333:trail/org"}"#,
+        );
+        assert_eq!(code.as_deref(), Some("TrailNotFoundException"));
+        assert!(message.starts_with("Unknown trail"), "{message}");
+        let (code, message) = error_details(
+            &headers(&[]),
+            br#"{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}"#,
+        );
+        assert_eq!(code.as_deref(), Some("ResourceNotFoundException"));
+        assert_eq!(message, "Secrets Manager can't find the specified secret.");
+        let (code, _) = error_details(
+            &headers(&[]),
+            br#"{"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"}"#,
+        );
+        assert!(service(400, code.as_deref()).retried(), "{code:?}");
+        // GuardDuty (and moto): the header's type and the body's disagree; the header wins.
+        let (code, message) = error_details(
+            &headers(&[(
+                "x-amzn-ErrorType",
+                "BadRequestException:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+            )]),
+            br#"{"__type":"InvalidInputException","message":"The request is rejected because the input detectorId is not owned by the current account."}"#,
+        );
+        assert_eq!(code.as_deref(), Some("BadRequestException"));
+        assert!(message.starts_with("The request is rejected"), "{message}");
     }
 
     #[test]
