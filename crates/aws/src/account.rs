@@ -120,6 +120,23 @@ fn advanced_selectors_record_management(selectors: &[wire::AdvancedEventSelector
     })
 }
 
+/// One `ListSecrets` entry's rotation; a tag without a key is left out.
+fn secret_rotation(s: wire::SecretListEntry) -> SecretRotation {
+    SecretRotation {
+        arn: s.arn.unwrap_or_default(),
+        name: s.name.unwrap_or_default(),
+        rotation_enabled: s.rotation_enabled.unwrap_or(false),
+        last_rotated: s.last_rotated_date.as_ref().and_then(timestamp),
+        created: s.created_date.as_ref().and_then(timestamp),
+        tags: s
+            .tags
+            .into_iter()
+            .flatten()
+            .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
+            .collect(),
+    }
+}
+
 /// A JSON object of the fields that have a value: the describe APIs leave absent ones out.
 fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
     Value::Object(
@@ -765,25 +782,8 @@ impl AccountReader for AccountApi {
                 next_token: token.as_deref(),
             };
             let page: wire::ListSecretsResponse = self.secretsmanager.call(OP, &request).await?;
-            let secrets = page
-                .secret_list
-                .unwrap_or_default()
-                .into_iter()
-                .map(|s| SecretRotation {
-                    arn: s.arn.unwrap_or_default(),
-                    name: s.name.unwrap_or_default(),
-                    rotation_enabled: s.rotation_enabled.unwrap_or(false),
-                    last_rotated: s.last_rotated_date.as_ref().and_then(timestamp),
-                    created: s.created_date.as_ref().and_then(timestamp),
-                    tags: s
-                        .tags
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
-                        .collect(),
-                })
-                .collect();
-            Ok((secrets, page.next_token))
+            let secrets = page.secret_list.into_iter().flatten();
+            Ok((secrets.map(secret_rotation).collect(), page.next_token))
         })
         .await
     }
@@ -994,6 +994,49 @@ mod tests {
             field("eventCategory", "Data"),
             field("resources.type", "AWS::S3::Object"),
         ])]));
+    }
+
+    #[test]
+    fn secret_rotations_from_list_entries() {
+        let page: wire::ListSecretsResponse = serde_json::from_str(
+            r#"{"SecretList":[{"ARN":"arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf",
+                "Name":"db","RotationEnabled":true,"LastRotatedDate":1780315200.123,
+                "CreatedDate":1.7e9,"Tags":[{"Key":"team","Value":"data"},{"Value":"keyless"},
+                {"Key":"empty"}]},{}]}"#,
+        )
+        .unwrap();
+        let [db, bare] = page
+            .secret_list
+            .unwrap()
+            .into_iter()
+            .map(secret_rotation)
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap();
+        assert_eq!(db.name, "db");
+        assert_eq!(
+            db.arn,
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf"
+        );
+        assert!(db.rotation_enabled);
+        // As the SDK reads it: the nearest f64, its fraction truncated to nanoseconds (here
+        // 122.99999 ms), within a microsecond of what was sent.
+        let rotated = db.last_rotated.unwrap();
+        assert_eq!(
+            Some(rotated),
+            timestamp(&DateTime::from_secs_f64(1_780_315_200.123))
+        );
+        let sent: i128 = 1_780_315_200_123_000_000;
+        assert!((rotated.0.unix_timestamp_nanos() - sent).abs() < 1_000);
+        assert_eq!(db.created, Timestamp::from_epoch(1.7e9));
+        assert_eq!(
+            db.tags,
+            BTreeMap::from([
+                ("team".to_string(), "data".to_string()),
+                ("empty".to_string(), String::new())
+            ])
+        );
+        assert_eq!(bare, SecretRotation::default());
     }
 
     #[test]
