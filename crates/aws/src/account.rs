@@ -25,7 +25,7 @@ use crate::error::AwsError;
 use crate::paginate::all_pages;
 use crate::ports::account_operations as op;
 use crate::ports::AccountReader;
-use crate::rest::{encode, AwsJson, RestJson};
+use crate::rest::{encode, AwsJson, RestJson, Transport};
 
 /// How often the credential report is asked after, while IAM generates it.
 const REPORT_POLL_INTERVAL: Duration = Duration::from_millis(500);
@@ -52,17 +52,22 @@ impl AccountApi {
     /// The SDK clients from `sdk`; the JSON services' calls reach AWS as `settings` say (the
     /// settings `sdk` was made of).
     pub fn new(settings: &Settings, sdk: &aws_config::SdkConfig) -> Self {
+        let transport = Transport::new(settings);
         AccountApi {
             region: settings.region.clone(),
             iam: aws_sdk_iam::Client::new(sdk),
             ec2: aws_sdk_ec2::Client::new(sdk),
             s3control: aws_sdk_s3control::Client::new(sdk),
-            cloudtrail: AwsJson::new("cloudtrail", wire::CLOUDTRAIL_TARGET, settings),
+            cloudtrail: AwsJson::new("cloudtrail", wire::CLOUDTRAIL_TARGET, &transport),
             config: aws_sdk_config::Client::new(sdk),
-            guardduty: RestJson::new("guardduty", settings),
-            secretsmanager: AwsJson::new("secretsmanager", wire::SECRETS_MANAGER_TARGET, settings),
+            guardduty: RestJson::new("guardduty", &transport),
+            secretsmanager: AwsJson::new(
+                "secretsmanager",
+                wire::SECRETS_MANAGER_TARGET,
+                &transport,
+            ),
             elasticache: aws_sdk_elasticache::Client::new(sdk),
-            logs: AwsJson::new("logs", wire::LOGS_TARGET, settings),
+            logs: AwsJson::new("logs", wire::LOGS_TARGET, &transport),
         }
     }
 }

@@ -54,12 +54,11 @@ const RETRIED_CODES: &[&str] = &[
 /// HTTP statuses the SDK's standard retry mode tries again.
 const RETRIED_STATUSES: &[u16] = &[500, 502, 503, 504];
 
-/// One service's API in one region: where its calls go, how they are signed, and how long and
-/// how often each is tried. [`RestJson`] and [`AwsJson`] frame the requests.
+/// How the calls made here reach AWS, as [`Settings`] say: one HTTPS connector (its TLS set-up
+/// and connection pool built once, then shared by every service's calls as the SDK clients
+/// share theirs), the credentials, the region, and how long and how often each call is tried.
 #[derive(Debug, Clone)]
-struct Service {
-    /// The signing name, also the endpoint's first label (`securityhub`, `logs`).
-    name: &'static str,
+pub(crate) struct Transport {
     region: String,
     /// [`Settings::endpoint_url`] (scheme and authority, no trailing slash): every region's
     /// endpoint when set, else each region has its own.
@@ -72,8 +71,35 @@ struct Service {
     operation_timeout: Duration,
 }
 
+impl Transport {
+    pub(crate) fn new(settings: &Settings) -> Self {
+        Transport {
+            region: settings.region.clone(),
+            endpoint_url: settings
+                .endpoint_url
+                .as_ref()
+                .map(|url| url.trim_end_matches('/').to_string()),
+            connector: SharedHttpConnector::new(settings.connector()),
+            credentials: settings.credentials_provider(),
+            max_attempts: settings.max_attempts.max(1),
+            initial_backoff: settings.initial_backoff,
+            attempt_timeout: settings.attempt_timeout,
+            operation_timeout: settings.operation_timeout,
+        }
+    }
+}
+
+/// One service's API: where its calls go and how they are signed. [`RestJson`] and [`AwsJson`]
+/// frame the requests.
+#[derive(Debug, Clone)]
+struct Service {
+    /// The signing name, also the endpoint's first label (`securityhub`, `logs`).
+    name: &'static str,
+    transport: Transport,
+}
+
 /// One request as each attempt sends it, before signing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 struct Request {
     method: &'static str,
     /// The path and the query, encoded.
@@ -156,30 +182,12 @@ impl fmt::Display for Attempts {
 }
 
 impl Service {
-    /// `name`'s API as `settings` reach it: their endpoint when set (the emulator), else the
-    /// service's regional endpoint.
-    fn new(name: &'static str, settings: &Settings) -> Self {
-        Service {
-            name,
-            region: settings.region.clone(),
-            endpoint_url: settings
-                .endpoint_url
-                .as_ref()
-                .map(|url| url.trim_end_matches('/').to_string()),
-            connector: SharedHttpConnector::new(settings.connector()),
-            credentials: settings.credentials_provider(),
-            max_attempts: settings.max_attempts.max(1),
-            initial_backoff: settings.initial_backoff,
-            attempt_timeout: settings.attempt_timeout,
-            operation_timeout: settings.operation_timeout,
-        }
-    }
-
-    /// Scheme and authority of the endpoint, no trailing slash.
+    /// Scheme and authority of the endpoint, no trailing slash: the settings' when set (the
+    /// emulator), else the service's regional endpoint.
     fn endpoint(&self) -> String {
-        match &self.endpoint_url {
+        match &self.transport.endpoint_url {
             Some(url) => url.clone(),
-            None => regional_endpoint(self.name, &self.region),
+            None => regional_endpoint(self.name, &self.transport.region),
         }
     }
 
@@ -187,10 +195,9 @@ impl Service {
     /// `region`, sent to its endpoint (or still to the set one).
     #[cfg(feature = "account")]
     fn in_region(&self, region: &str) -> Self {
-        Service {
-            region: region.to_string(),
-            ..self.clone()
-        }
+        let mut other = self.clone();
+        other.transport.region = region.to_string();
+        other
     }
 
     /// Sends `request` until it succeeds or the retry mode gives up; the answer as `read`
@@ -203,14 +210,14 @@ impl Service {
         read: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<T, AwsError> {
         let attempts = self.attempts(operation, request, &read);
-        match tokio::time::timeout(self.operation_timeout, attempts).await {
+        match tokio::time::timeout(self.transport.operation_timeout, attempts).await {
             Ok(result) => result,
             Err(_) => Err(AwsError::new(
                 operation,
                 true,
                 format!(
                     "no answer within the operation timeout ({:?})",
-                    self.operation_timeout
+                    self.transport.operation_timeout
                 ),
             )),
         }
@@ -224,24 +231,33 @@ impl Service {
     ) -> Result<T, AwsError> {
         let mut attempt = 1;
         loop {
-            let outcome = tokio::time::timeout(self.attempt_timeout, self.attempt(request))
-                .await
-                .unwrap_or(Err(Failure::TimedOut))
-                .and_then(|(status, answer)| {
-                    read(&answer).map_err(|e| Failure::Unreadable {
-                        status,
-                        reason: e.to_string(),
-                    })
-                });
+            let outcome =
+                tokio::time::timeout(self.transport.attempt_timeout, self.attempt(request))
+                    .await
+                    .unwrap_or(Err(Failure::TimedOut))
+                    .and_then(|(status, answer)| {
+                        read(&answer).map_err(|e| Failure::Unreadable {
+                            status,
+                            reason: e.to_string(),
+                        })
+                    });
             match outcome {
                 Ok(answer) => return Ok(answer),
-                Err(failure) if failure.retried() && attempt < self.max_attempts => {
-                    tokio::time::sleep(backoff(fastrand::f64(), self.initial_backoff, attempt))
-                        .await;
+                Err(failure) if failure.retried() && attempt < self.transport.max_attempts => {
+                    tokio::time::sleep(backoff(
+                        fastrand::f64(),
+                        self.transport.initial_backoff,
+                        attempt,
+                    ))
+                    .await;
                     attempt += 1;
                 }
                 Err(failure) => {
-                    return Err(failure.into_error(operation, attempt, self.attempt_timeout))
+                    return Err(failure.into_error(
+                        operation,
+                        attempt,
+                        self.transport.attempt_timeout,
+                    ))
                 }
             }
         }
@@ -264,6 +280,7 @@ impl Service {
     /// One signed attempt: the success answer's status and body, or why there is none.
     async fn attempt(&self, request: &Request) -> Result<(u16, Vec<u8>), Failure> {
         let credentials = self
+            .transport
             .credentials
             .provide_credentials()
             .await
@@ -273,12 +290,13 @@ impl Service {
             &mut http,
             &request.body,
             &credentials,
-            &self.region,
+            &self.transport.region,
             self.name,
             SystemTime::now(),
         )
         .map_err(Failure::NotSent)?;
         let response = self
+            .transport
             .connector
             .call(http)
             .await
@@ -314,11 +332,13 @@ pub(crate) struct RestJson {
 }
 
 impl RestJson {
-    /// `service`'s API as `settings` reach it: their endpoint when set (the emulator), else the
-    /// service's regional endpoint.
-    pub(crate) fn new(service: &'static str, settings: &Settings) -> Self {
+    /// `service`'s API (its signing name and endpoint label) as `transport` reaches it.
+    pub(crate) fn new(service: &'static str, transport: &Transport) -> Self {
         RestJson {
-            service: Service::new(service, settings),
+            service: Service {
+                name: service,
+                transport: transport.clone(),
+            },
         }
     }
 
@@ -393,14 +413,17 @@ pub(crate) struct AwsJson {
 
 #[cfg(feature = "account")]
 impl AwsJson {
-    /// `service`'s API (its signing name and endpoint label) as `settings` reach it.
+    /// `service`'s API (its signing name and endpoint label) as `transport` reaches it.
     pub(crate) fn new(
         service: &'static str,
         target_prefix: &'static str,
-        settings: &Settings,
+        transport: &Transport,
     ) -> Self {
         AwsJson {
-            service: Service::new(service, settings),
+            service: Service {
+                name: service,
+                transport: transport.clone(),
+            },
             target_prefix,
         }
     }
@@ -869,17 +892,17 @@ mod tests {
         );
         let local = RestJson::new(
             "securityhub",
-            &Settings::local("eu-west-1", "http://127.0.0.1:5000/"),
+            &Transport::new(&Settings::local("eu-west-1", "http://127.0.0.1:5000/")),
         );
         assert_eq!(local.service.endpoint(), "http://127.0.0.1:5000");
     }
 
-    /// The settings of a local endpoint, or of AWS itself with `None`.
-    fn settings(endpoint_url: Option<&str>) -> Settings {
-        Settings {
+    /// The transport to a local endpoint, or to AWS itself with `None`.
+    fn transport(endpoint_url: Option<&str>) -> Transport {
+        Transport::new(&Settings {
             endpoint_url: endpoint_url.map(str::to_string),
             ..Settings::local("eu-west-1", "http://127.0.0.1:5000")
-        }
+        })
     }
 
     /// `request` as `service` sends it, signed.
@@ -889,7 +912,7 @@ mod tests {
             &mut http,
             &request.body,
             &suite_credentials(None),
-            &service.region,
+            &service.transport.region,
             service.name,
             suite_time(),
         )
@@ -900,7 +923,7 @@ mod tests {
     #[cfg(feature = "securityhub")]
     #[test]
     fn a_rest_post_is_json_to_its_path() {
-        let hub = RestJson::new("securityhub", &settings(Some("http://127.0.0.1:5000")));
+        let hub = RestJson::new("securityhub", &transport(Some("http://127.0.0.1:5000")));
         let http = sent(
             &hub.service,
             &RestJson::post_request("/findings", b"{}".to_vec()),
@@ -914,7 +937,7 @@ mod tests {
     #[cfg(feature = "account")]
     #[test]
     fn a_json_1_1_call_posts_to_the_root_and_names_its_operation_in_the_target() {
-        let logs = AwsJson::new("logs", "Logs_20140328", &settings(None));
+        let logs = AwsJson::new("logs", "Logs_20140328", &transport(None));
         let request = logs.request("logs:DescribeLogGroups", br#"{"limit":50}"#.to_vec());
         let http = sent(&logs.service, &request);
         assert_eq!(http.method(), "POST");
@@ -940,7 +963,7 @@ mod tests {
     #[test]
     fn another_region_is_signed_for_and_reached_at_its_own_endpoint() {
         let prefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
-        let home = AwsJson::new("cloudtrail", prefix, &settings(None)).in_region("us-east-1");
+        let home = AwsJson::new("cloudtrail", prefix, &transport(None)).in_region("us-east-1");
         let request = home.request("cloudtrail:GetTrailStatus", b"{}".to_vec());
         let http = sent(&home.service, &request);
         assert_eq!(http.uri(), "https://cloudtrail.us-east-1.amazonaws.com/");
@@ -957,7 +980,7 @@ mod tests {
         let local = AwsJson::new(
             "cloudtrail",
             prefix,
-            &settings(Some("http://127.0.0.1:5000")),
+            &transport(Some("http://127.0.0.1:5000")),
         )
         .in_region("us-east-1");
         let http = sent(&local.service, &request);
@@ -972,7 +995,7 @@ mod tests {
     #[cfg(feature = "account")]
     #[test]
     fn a_rest_get_has_its_query_encoded_and_no_body() {
-        let guardduty = RestJson::new("guardduty", &settings(None));
+        let guardduty = RestJson::new("guardduty", &transport(None));
         let first = sent(&guardduty.service, &RestJson::get_request("/detector", &[]));
         assert_eq!(first.method(), "GET");
         assert_eq!(
