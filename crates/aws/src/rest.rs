@@ -182,6 +182,13 @@ impl fmt::Display for Attempts {
 }
 
 impl Service {
+    fn new(name: &'static str, transport: &Transport) -> Self {
+        Service {
+            name,
+            transport: transport.clone(),
+        }
+    }
+
     /// Scheme and authority of the endpoint, no trailing slash: the settings' when set (the
     /// emulator), else the service's regional endpoint.
     fn endpoint(&self) -> String {
@@ -335,10 +342,7 @@ impl RestJson {
     /// `service`'s API (its signing name and endpoint label) as `transport` reaches it.
     pub(crate) fn new(service: &'static str, transport: &Transport) -> Self {
         RestJson {
-            service: Service {
-                name: service,
-                transport: transport.clone(),
-            },
+            service: Service::new(service, transport),
         }
     }
 
@@ -420,10 +424,7 @@ impl AwsJson {
         transport: &Transport,
     ) -> Self {
         AwsJson {
-            service: Service {
-                name: service,
-                transport: transport.clone(),
-            },
+            service: Service::new(service, transport),
             target_prefix,
         }
     }
