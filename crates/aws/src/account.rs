@@ -1,6 +1,9 @@
 //! What periodic controls read about the account: IAM, EC2, S3 Control, CloudTrail, AWS Config,
 //! GuardDuty, Secrets Manager, and the resources AWS Config does not record (ElastiCache, log
-//! groups), listed and wrapped as configuration items.
+//! groups), listed and wrapped as configuration items. The JSON services (CloudTrail, GuardDuty,
+//! Secrets Manager, CloudWatch Logs) are called without their SDK crates ([`wire`]).
+
+mod wire;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -16,11 +19,13 @@ use ourside_core::resource::s3::PublicAccessBlock;
 use ourside_core::Timestamp;
 use serde_json::{json, Map, Value};
 
+use crate::clients::Settings;
 use crate::config::iso;
 use crate::error::AwsError;
 use crate::paginate::all_pages;
 use crate::ports::account_operations as op;
 use crate::ports::AccountReader;
+use crate::rest::{encode, AwsJson, RestJson, Transport};
 
 /// How often the credential report is asked after, while IAM generates it.
 const REPORT_POLL_INTERVAL: Duration = Duration::from_millis(500);
@@ -31,31 +36,38 @@ const REPORT_WAIT_LIMIT: Duration = Duration::from_secs(15);
 #[derive(Debug, Clone)]
 pub struct AccountApi {
     /// The clients' region: it goes into the ARNs and items built here.
-    region: Option<String>,
+    region: String,
     iam: aws_sdk_iam::Client,
     ec2: aws_sdk_ec2::Client,
     s3control: aws_sdk_s3control::Client,
-    cloudtrail: aws_sdk_cloudtrail::Client,
+    cloudtrail: AwsJson,
     config: aws_sdk_config::Client,
-    guardduty: aws_sdk_guardduty::Client,
-    secretsmanager: aws_sdk_secretsmanager::Client,
+    guardduty: RestJson,
+    secretsmanager: AwsJson,
     elasticache: aws_sdk_elasticache::Client,
-    logs: aws_sdk_cloudwatchlogs::Client,
+    logs: AwsJson,
 }
 
 impl AccountApi {
-    pub fn new(sdk: &aws_config::SdkConfig) -> Self {
+    /// The SDK clients from `sdk`; the JSON services' calls reach AWS as `settings` say (the
+    /// settings `sdk` was made of).
+    pub fn new(settings: &Settings, sdk: &aws_config::SdkConfig) -> Self {
+        let transport = Transport::new(settings);
         AccountApi {
-            region: sdk.region().map(ToString::to_string),
+            region: settings.region.clone(),
             iam: aws_sdk_iam::Client::new(sdk),
             ec2: aws_sdk_ec2::Client::new(sdk),
             s3control: aws_sdk_s3control::Client::new(sdk),
-            cloudtrail: aws_sdk_cloudtrail::Client::new(sdk),
+            cloudtrail: AwsJson::new("cloudtrail", wire::CLOUDTRAIL_TARGET, &transport),
             config: aws_sdk_config::Client::new(sdk),
-            guardduty: aws_sdk_guardduty::Client::new(sdk),
-            secretsmanager: aws_sdk_secretsmanager::Client::new(sdk),
+            guardduty: RestJson::new("guardduty", &transport),
+            secretsmanager: AwsJson::new(
+                "secretsmanager",
+                wire::SECRETS_MANAGER_TARGET,
+                &transport,
+            ),
             elasticache: aws_sdk_elasticache::Client::new(sdk),
-            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            logs: AwsJson::new("logs", wire::LOGS_TARGET, &transport),
         }
     }
 }
@@ -95,28 +107,39 @@ fn is_root_arn(arn: &str) -> bool {
 
 /// Whether basic event selectors record read and write management events. Absent fields take
 /// the API's defaults (management events included, `All`).
-fn basic_selectors_record_management(
-    selectors: &[aws_sdk_cloudtrail::types::EventSelector],
-) -> bool {
+fn basic_selectors_record_management(selectors: &[wire::EventSelector]) -> bool {
     selectors.iter().any(|s| {
-        s.include_management_events().unwrap_or(true)
-            && s.read_write_type()
-                .is_none_or(|t| *t == aws_sdk_cloudtrail::types::ReadWriteType::All)
+        s.include_management_events.unwrap_or(true)
+            && s.read_write_type.as_deref().is_none_or(|t| t == "All")
     })
 }
 
 /// Whether advanced event selectors record read and write management events: a selector on
 /// `eventCategory` equal to `Management` that does not narrow `readOnly`.
-fn advanced_selectors_record_management(
-    selectors: &[aws_sdk_cloudtrail::types::AdvancedEventSelector],
-) -> bool {
+fn advanced_selectors_record_management(selectors: &[wire::AdvancedEventSelector]) -> bool {
     selectors.iter().any(|s| {
-        let fields = s.field_selectors();
-        fields
-            .iter()
-            .any(|f| f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management"))
-            && !fields.iter().any(|f| f.field() == "readOnly")
+        let fields = &s.field_selectors;
+        fields.iter().any(|f| {
+            f.field == "eventCategory" && f.equals.iter().flatten().any(|v| v == "Management")
+        }) && !fields.iter().any(|f| f.field == "readOnly")
     })
+}
+
+/// One `ListSecrets` entry's rotation; a tag without a key is left out.
+fn secret_rotation(s: wire::SecretListEntry) -> SecretRotation {
+    SecretRotation {
+        arn: s.arn.unwrap_or_default(),
+        name: s.name.unwrap_or_default(),
+        rotation_enabled: s.rotation_enabled.unwrap_or(false),
+        last_rotated: s.last_rotated_date.as_ref().and_then(timestamp),
+        created: s.created_date.as_ref().and_then(timestamp),
+        tags: s
+            .tags
+            .into_iter()
+            .flatten()
+            .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
+            .collect(),
+    }
 }
 
 /// A JSON object of the fields that have a value: the describe APIs leave absent ones out.
@@ -238,31 +261,29 @@ fn replication_group_item(
 }
 
 /// One `DescribeLogGroups` entry as an item; `None` without a name.
-fn log_group_item(g: &aws_sdk_cloudwatchlogs::types::LogGroup) -> Option<ListedItem<'_>> {
-    let name = g.log_group_name()?;
+fn log_group_item(g: &wire::LogGroup) -> Option<ListedItem<'_>> {
+    let name = g.log_group_name.as_deref()?;
     // `arn` ends with `:*` (the log streams); `logGroupArn` is the group's own.
     let arn = g
-        .log_group_arn()
-        .or_else(|| g.arn().map(|a| a.strip_suffix(":*").unwrap_or(a)));
+        .log_group_arn
+        .as_deref()
+        .or_else(|| g.arn.as_deref().map(|a| a.strip_suffix(":*").unwrap_or(a)));
     let created = g
-        .creation_time()
+        .creation_time
         .and_then(|ms| {
             time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
         })
         .map_or(Value::Null, |t| json!(Timestamp(t).to_rfc3339()));
     let configuration = object([
         ("logGroupName", json!(name)),
-        ("arn", json!(g.arn())),
-        ("logGroupArn", json!(g.log_group_arn())),
-        ("creationTime", json!(g.creation_time())),
-        ("retentionInDays", json!(g.retention_in_days())),
-        ("kmsKeyId", json!(g.kms_key_id())),
-        (
-            "logGroupClass",
-            json!(g.log_group_class().map(|c| c.as_str())),
-        ),
-        ("metricFilterCount", json!(g.metric_filter_count())),
-        ("storedBytes", json!(g.stored_bytes())),
+        ("arn", json!(g.arn)),
+        ("logGroupArn", json!(g.log_group_arn)),
+        ("creationTime", json!(g.creation_time)),
+        ("retentionInDays", json!(g.retention_in_days)),
+        ("kmsKeyId", json!(g.kms_key_id)),
+        ("logGroupClass", json!(g.log_group_class)),
+        ("metricFilterCount", json!(g.metric_filter_count)),
+        ("storedBytes", json!(g.stored_bytes)),
     ]);
     Some(ListedItem {
         resource_type: "AWS::Logs::LogGroup",
@@ -347,21 +368,15 @@ impl AccountApi {
         .await
     }
 
-    async fn log_groups(&self) -> Result<Vec<aws_sdk_cloudwatchlogs::types::LogGroup>, AwsError> {
+    async fn log_groups(&self) -> Result<Vec<wire::LogGroup>, AwsError> {
         const OP: &str = op::DESCRIBE_LOG_GROUPS;
         all_pages(OP, |token| async move {
-            let output = self
-                .logs
-                .describe_log_groups()
-                .set_next_token(token)
-                .limit(50)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))?;
-            Ok((
-                output.log_groups().to_vec(),
-                output.next_token().map(str::to_string),
-            ))
+            let request = wire::DescribeLogGroupsRequest {
+                next_token: token.as_deref(),
+                limit: 50,
+            };
+            let page: wire::DescribeLogGroupsResponse = self.logs.call(OP, &request).await?;
+            Ok((page.log_groups.unwrap_or_default(), page.next_token))
         })
         .await
     }
@@ -381,50 +396,48 @@ impl AccountApi {
     /// The status and selectors of one trail, asked in its home region and by ARN when it has
     /// one. A multi-region trail shows in every region, but CloudTrail answers for it only in
     /// its home region (`TrailNotFoundException` elsewhere, ARN or not).
-    async fn trail_state(
-        &self,
-        trail: &aws_sdk_cloudtrail::types::Trail,
-    ) -> Result<TrailState, AwsError> {
-        let name = trail.name().or(trail.trail_arn()).ok_or_else(|| {
-            AwsError::new(
-                op::DESCRIBE_TRAILS,
-                false,
-                "a trail has neither a name nor an ARN",
-            )
-        })?;
-        let id = trail.trail_arn().unwrap_or(name);
-        let client = match trail.home_region() {
-            Some(home) if Some(home) != self.region.as_deref() => {
-                aws_sdk_cloudtrail::Client::from_conf(
-                    self.cloudtrail
-                        .config()
-                        .to_builder()
-                        .region(aws_config::Region::new(home.to_string()))
-                        .build(),
+    async fn trail_state(&self, trail: &wire::Trail) -> Result<TrailState, AwsError> {
+        let name = trail
+            .name
+            .as_deref()
+            .or(trail.trail_arn.as_deref())
+            .ok_or_else(|| {
+                AwsError::new(
+                    op::DESCRIBE_TRAILS,
+                    false,
+                    "a trail has neither a name nor an ARN",
                 )
-            }
-            _ => self.cloudtrail.clone(),
-        };
-        let status = client
-            .get_trail_status()
-            .name(id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(op::GET_TRAIL_STATUS, e))?;
-        let selectors = client
-            .get_event_selectors()
-            .trail_name(id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(op::GET_EVENT_SELECTORS, e))?;
+            })?;
+        let id = trail.trail_arn.as_deref().unwrap_or(name);
+        let cloudtrail = self
+            .cloudtrail
+            .in_region(trail.home_region.as_deref().unwrap_or(&self.region));
+        let status: wire::GetTrailStatusResponse = cloudtrail
+            .call(
+                op::GET_TRAIL_STATUS,
+                &wire::GetTrailStatusRequest { name: id },
+            )
+            .await?;
+        let selectors: wire::GetEventSelectorsResponse = cloudtrail
+            .call(
+                op::GET_EVENT_SELECTORS,
+                &wire::GetEventSelectorsRequest { trail_name: id },
+            )
+            .await?;
         Ok(TrailState {
             name: name.to_string(),
-            arn: trail.trail_arn().map(str::to_string),
-            home_region: trail.home_region().map(str::to_string),
-            multi_region: trail.is_multi_region_trail().unwrap_or(false),
-            logging: status.is_logging().unwrap_or(false),
-            all_management_events: basic_selectors_record_management(selectors.event_selectors())
-                || advanced_selectors_record_management(selectors.advanced_event_selectors()),
+            arn: trail.trail_arn.clone(),
+            home_region: trail.home_region.clone(),
+            multi_region: trail.is_multi_region_trail.unwrap_or(false),
+            logging: status.is_logging.unwrap_or(false),
+            all_management_events: basic_selectors_record_management(
+                selectors.event_selectors.as_deref().unwrap_or_default(),
+            ) || advanced_selectors_record_management(
+                selectors
+                    .advanced_event_selectors
+                    .as_deref()
+                    .unwrap_or_default(),
+            ),
         })
     }
 }
@@ -625,15 +638,17 @@ impl AccountReader for AccountApi {
     }
 
     async fn trails(&self) -> Result<Vec<TrailState>, AwsError> {
-        let output = self
+        let output: wire::DescribeTrailsResponse = self
             .cloudtrail
-            .describe_trails()
-            .include_shadow_trails(true)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(op::DESCRIBE_TRAILS, e))?;
+            .call(
+                op::DESCRIBE_TRAILS,
+                &wire::DescribeTrailsRequest {
+                    include_shadow_trails: true,
+                },
+            )
+            .await?;
         let mut trails = Vec::new();
-        for trail in output.trail_list() {
+        for trail in output.trail_list.iter().flatten() {
             trails.push(self.trail_state(trail).await?);
         }
         Ok(trails)
@@ -686,13 +701,13 @@ impl AccountReader for AccountApi {
                 let mut traffic = active.get(id).cloned().unwrap_or_default();
                 traffic.sort();
                 traffic.dedup();
-                let arn = match (&self.region, vpc.owner_id()) {
-                    (Some(region), Some(owner)) => Some(format!(
-                        "arn:{}:ec2:{region}:{owner}:vpc/{id}",
-                        partition(region)
-                    )),
-                    _ => None,
-                };
+                let arn = vpc.owner_id().map(|owner| {
+                    format!(
+                        "arn:{}:ec2:{}:{owner}:vpc/{id}",
+                        partition(&self.region),
+                        self.region
+                    )
+                });
                 Some(VpcFlowLogs {
                     vpc_id: id.to_string(),
                     arn,
@@ -743,31 +758,21 @@ impl AccountReader for AccountApi {
     async fn detectors(&self) -> Result<Vec<DetectorState>, AwsError> {
         const OP: &str = op::LIST_DETECTORS;
         let ids = all_pages(OP, |token| async move {
-            let output = self
-                .guardduty
-                .list_detectors()
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))?;
-            Ok((
-                output.detector_ids().to_vec(),
-                output.next_token().map(str::to_string),
-            ))
+            let query: Vec<(&str, &str)> =
+                token.iter().map(|t| ("nextToken", t.as_str())).collect();
+            let page: wire::ListDetectorsResponse =
+                self.guardduty.get(OP, "/detector", &query).await?;
+            Ok((page.detector_ids, page.next_token))
         })
         .await?;
         let mut detectors = Vec::new();
         for id in ids {
-            let detector = self
+            let detector: wire::GetDetectorResponse = self
                 .guardduty
-                .get_detector()
-                .detector_id(&id)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(op::GET_DETECTOR, e))?;
+                .get(op::GET_DETECTOR, &format!("/detector/{}", encode(&id)), &[])
+                .await?;
             detectors.push(DetectorState {
-                enabled: detector.status()
-                    == Some(&aws_sdk_guardduty::types::DetectorStatus::Enabled),
+                enabled: detector.status.as_deref() == Some("ENABLED"),
                 id,
             });
         }
@@ -777,36 +782,13 @@ impl AccountReader for AccountApi {
     async fn secrets(&self) -> Result<Vec<SecretRotation>, AwsError> {
         const OP: &str = op::LIST_SECRETS;
         all_pages(OP, |token| async move {
-            let output = self
-                .secretsmanager
-                .list_secrets()
-                .set_next_token(token)
-                .max_results(100)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))?;
-            let secrets = output
-                .secret_list()
-                .iter()
-                .map(|s| SecretRotation {
-                    arn: s.arn().unwrap_or_default().to_string(),
-                    name: s.name().unwrap_or_default().to_string(),
-                    rotation_enabled: s.rotation_enabled().unwrap_or(false),
-                    last_rotated: s.last_rotated_date().and_then(timestamp),
-                    created: s.created_date().and_then(timestamp),
-                    tags: s
-                        .tags()
-                        .iter()
-                        .filter_map(|t| {
-                            Some((
-                                t.key()?.to_string(),
-                                t.value().unwrap_or_default().to_string(),
-                            ))
-                        })
-                        .collect(),
-                })
-                .collect();
-            Ok((secrets, output.next_token().map(str::to_string)))
+            let request = wire::ListSecretsRequest {
+                max_results: 100,
+                next_token: token.as_deref(),
+            };
+            let page: wire::ListSecretsResponse = self.secretsmanager.call(OP, &request).await?;
+            let secrets = page.secret_list.into_iter().flatten();
+            Ok((secrets.map(secret_rotation).collect(), page.next_token))
         })
         .await
     }
@@ -847,15 +829,12 @@ impl AccountReader for AccountApi {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cloudtrail::types::{
-        AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
-    };
     use ourside_core::{ConfigurationItem, Resource};
+    use wire::{AdvancedEventSelector, AdvancedFieldSelector, EventSelector};
 
     fn api() -> AccountApi {
-        AccountApi::new(
-            &crate::clients::Settings::local("eu-west-1", "http://127.0.0.1:9").sdk_config(),
-        )
+        let settings = Settings::local("eu-west-1", "http://127.0.0.1:9");
+        AccountApi::new(&settings, &settings.sdk_config())
     }
 
     fn observed() -> Timestamp {
@@ -928,13 +907,12 @@ mod tests {
 
     #[test]
     fn log_group_items_read_as_the_core_views() {
-        let group = |retention: Option<i32>| {
-            aws_sdk_cloudwatchlogs::types::LogGroup::builder()
-                .log_group_name("/aws/lambda/acme")
-                .arn("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/acme:*")
-                .creation_time(1_700_000_000_000)
-                .set_retention_in_days(retention)
-                .build()
+        let group = |retention_in_days: Option<i32>| wire::LogGroup {
+            log_group_name: Some("/aws/lambda/acme".into()),
+            arn: Some("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/acme:*".into()),
+            creation_time: Some(1_700_000_000_000),
+            retention_in_days,
+            ..wire::LogGroup::default()
         };
         let (item, resource) = listed(log_group_item(&group(Some(30))));
         assert_eq!(
@@ -982,23 +960,21 @@ mod tests {
 
     #[test]
     fn management_events_from_basic_selectors() {
-        let selector = |rw: Option<ReadWriteType>, management: Option<bool>| {
-            EventSelector::builder()
-                .set_read_write_type(rw)
-                .set_include_management_events(management)
-                .build()
+        let selector = |rw: Option<&str>, management: Option<bool>| EventSelector {
+            read_write_type: rw.map(str::to_string),
+            include_management_events: management,
         };
         assert!(basic_selectors_record_management(&[selector(
-            Some(ReadWriteType::All),
+            Some("All"),
             Some(true)
         )]));
         assert!(basic_selectors_record_management(&[selector(None, None)]));
         assert!(!basic_selectors_record_management(&[selector(
-            Some(ReadWriteType::WriteOnly),
+            Some("WriteOnly"),
             Some(true)
         )]));
         assert!(!basic_selectors_record_management(&[selector(
-            Some(ReadWriteType::All),
+            Some("All"),
             Some(false)
         )]));
         assert!(!basic_selectors_record_management(&[]));
@@ -1006,19 +982,12 @@ mod tests {
 
     #[test]
     fn management_events_from_advanced_selectors() {
-        let field = |name: &str, value: &str| {
-            AdvancedFieldSelector::builder()
-                .field(name)
-                .equals(value)
-                .build()
-                .unwrap()
+        let field = |name: &str, value: &str| AdvancedFieldSelector {
+            field: name.to_string(),
+            equals: Some(vec![value.to_string()]),
         };
-        let selector = |fields: Vec<AdvancedFieldSelector>| {
-            AdvancedEventSelector::builder()
-                .set_field_selectors(Some(fields))
-                .build()
-                .unwrap()
-        };
+        let selector =
+            |field_selectors: Vec<AdvancedFieldSelector>| AdvancedEventSelector { field_selectors };
         assert!(advanced_selectors_record_management(&[selector(vec![
             field("eventCategory", "Management")
         ])]));
@@ -1030,6 +999,49 @@ mod tests {
             field("eventCategory", "Data"),
             field("resources.type", "AWS::S3::Object"),
         ])]));
+    }
+
+    #[test]
+    fn secret_rotations_from_list_entries() {
+        let page: wire::ListSecretsResponse = serde_json::from_str(
+            r#"{"SecretList":[{"ARN":"arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf",
+                "Name":"db","RotationEnabled":true,"LastRotatedDate":1780315200.123,
+                "CreatedDate":1.7e9,"Tags":[{"Key":"team","Value":"data"},{"Value":"keyless"},
+                {"Key":"empty"}]},{}]}"#,
+        )
+        .unwrap();
+        let [db, bare] = page
+            .secret_list
+            .unwrap()
+            .into_iter()
+            .map(secret_rotation)
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap();
+        assert_eq!(db.name, "db");
+        assert_eq!(
+            db.arn,
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf"
+        );
+        assert!(db.rotation_enabled);
+        // As the SDK reads it: the nearest f64, its fraction truncated to nanoseconds (here
+        // 122.99999 ms), within a microsecond of what was sent.
+        let rotated = db.last_rotated.unwrap();
+        assert_eq!(
+            Some(rotated),
+            timestamp(&DateTime::from_secs_f64(1_780_315_200.123))
+        );
+        let sent: i128 = 1_780_315_200_123_000_000;
+        assert!((rotated.0.unix_timestamp_nanos() - sent).abs() < 1_000);
+        assert_eq!(db.created, Timestamp::from_epoch(1.7e9));
+        assert_eq!(
+            db.tags,
+            BTreeMap::from([
+                ("team".to_string(), "data".to_string()),
+                ("empty".to_string(), String::new())
+            ])
+        );
+        assert_eq!(bare, SecretRotation::default());
     }
 
     #[test]

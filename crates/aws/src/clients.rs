@@ -137,7 +137,7 @@ impl Settings {
 
     /// The HTTPS connector the SDK clients' HTTP client builds, for calls made without an SDK
     /// client: the same TLS, name resolution and connect timeout.
-    #[cfg(feature = "securityhub")]
+    #[cfg(any(feature = "securityhub", feature = "account"))]
     pub(crate) fn connector(&self) -> aws_smithy_http_client::Connector {
         use aws_smithy_runtime_api::client::http::HttpConnectorSettings;
         let builder = aws_smithy_http_client::Connector::builder()
@@ -157,7 +157,7 @@ impl Settings {
 }
 
 /// The connect timeout the SDK clients get by default (their behavior version's).
-#[cfg(feature = "securityhub")]
+#[cfg(any(feature = "securityhub", feature = "account"))]
 const SDK_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
 /// Resolves every name to 127.0.0.1 (local endpoints only).

@@ -20,7 +20,7 @@ mod paginate;
 pub mod ports;
 pub mod replay;
 pub mod report;
-#[cfg(feature = "securityhub")]
+#[cfg(any(feature = "securityhub", feature = "account"))]
 mod rest;
 #[cfg(feature = "securityhub")]
 pub mod securityhub;

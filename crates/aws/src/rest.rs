@@ -1,8 +1,11 @@
-//! Signed JSON calls to an AWS REST API without its SDK crate, for a service whose SDK costs
-//! far more than the calls made (Security Hub's links the serialisers of the whole finding
-//! format for two requests). What the SDK clients do around a call is kept: the same HTTPS
-//! connector and credentials ([`Settings`]), SigV4, and the standard retry mode's attempts,
-//! classification, backoff and timeouts.
+//! Signed JSON calls to an AWS API without its SDK crate, for a service whose SDK costs far
+//! more than the calls made (Security Hub's links the serialisers of the whole finding format
+//! for two requests; CloudTrail's, Secrets Manager's, CloudWatch Logs' and GuardDuty's the
+//! whole of their APIs for the seven calls periodic controls make). Both JSON protocols are
+//! spoken: REST-JSON ([`RestJson`]: the operation is the method and path) and JSON 1.1
+//! ([`AwsJson`]: every call is `POST /`, the operation named by `X-Amz-Target`). What the SDK
+//! clients do around a call is kept: the same HTTPS connector and credentials ([`Settings`]),
+//! SigV4, and the standard retry mode's attempts, classification, backoff and timeouts.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -18,6 +21,8 @@ use aws_smithy_runtime_api::http::Headers;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 use serde::Deserialize;
+#[cfg(feature = "account")]
+use serde::{de::DeserializeOwned, Serialize};
 
 use crate::clients::Settings;
 use crate::error::{error_chain, AwsError};
@@ -49,20 +54,58 @@ const RETRIED_CODES: &[&str] = &[
 /// HTTP statuses the SDK's standard retry mode tries again.
 const RETRIED_STATUSES: &[u16] = &[500, 502, 503, 504];
 
-/// One service's REST API in one region.
+/// How the calls made here reach AWS, as [`Settings`] say: one HTTPS connector (its TLS set-up
+/// and connection pool built once, then shared by every service's calls as the SDK clients
+/// share theirs), the credentials, the region, and how long and how often each call is tried.
 #[derive(Debug, Clone)]
-pub(crate) struct RestJson {
-    /// The signing name, also the endpoint's first label (`securityhub`).
-    service: &'static str,
+pub(crate) struct Transport {
     region: String,
-    /// Scheme and authority, no trailing slash.
-    endpoint: String,
+    /// [`Settings::endpoint_url`] (scheme and authority, no trailing slash): every region's
+    /// endpoint when set, else each region has its own.
+    endpoint_url: Option<String>,
     connector: SharedHttpConnector,
     credentials: SharedCredentialsProvider,
     max_attempts: u32,
     initial_backoff: Duration,
     attempt_timeout: Duration,
     operation_timeout: Duration,
+}
+
+impl Transport {
+    pub(crate) fn new(settings: &Settings) -> Self {
+        Transport {
+            region: settings.region.clone(),
+            endpoint_url: settings
+                .endpoint_url
+                .as_ref()
+                .map(|url| url.trim_end_matches('/').to_string()),
+            connector: SharedHttpConnector::new(settings.connector()),
+            credentials: settings.credentials_provider(),
+            max_attempts: settings.max_attempts.max(1),
+            initial_backoff: settings.initial_backoff,
+            attempt_timeout: settings.attempt_timeout,
+            operation_timeout: settings.operation_timeout,
+        }
+    }
+}
+
+/// One service's API: where its calls go and how they are signed. [`RestJson`] and [`AwsJson`]
+/// frame the requests.
+#[derive(Debug, Clone)]
+struct Service {
+    /// The signing name, also the endpoint's first label (`securityhub`, `logs`).
+    name: &'static str,
+    transport: Transport,
+}
+
+/// One request as each attempt sends it, before signing.
+#[derive(Debug)]
+struct Request {
+    method: &'static str,
+    /// The path and the query, encoded.
+    path: String,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
 }
 
 /// Why one attempt failed.
@@ -138,45 +181,50 @@ impl fmt::Display for Attempts {
     }
 }
 
-impl RestJson {
-    /// `service`'s API as `settings` reach it: their endpoint when set (the emulator), else the
-    /// service's regional endpoint.
-    pub(crate) fn new(service: &'static str, settings: &Settings) -> Self {
-        let endpoint = match &settings.endpoint_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => regional_endpoint(service, &settings.region),
-        };
-        RestJson {
-            service,
-            region: settings.region.clone(),
-            endpoint,
-            connector: SharedHttpConnector::new(settings.connector()),
-            credentials: settings.credentials_provider(),
-            max_attempts: settings.max_attempts.max(1),
-            initial_backoff: settings.initial_backoff,
-            attempt_timeout: settings.attempt_timeout,
-            operation_timeout: settings.operation_timeout,
+impl Service {
+    fn new(name: &'static str, transport: &Transport) -> Self {
+        Service {
+            name,
+            transport: transport.clone(),
         }
     }
 
-    /// `POST path` with a JSON body; the answer as `read` makes it out of a success body. An
-    /// answer `read` refuses counts as a failed attempt, as the SDK counts an undecodable one.
-    pub(crate) async fn post<T>(
+    /// Scheme and authority of the endpoint, no trailing slash: the settings' when set (the
+    /// emulator), else the service's regional endpoint.
+    fn endpoint(&self) -> String {
+        match &self.transport.endpoint_url {
+            Some(url) => url.clone(),
+            None => regional_endpoint(self.name, &self.transport.region),
+        }
+    }
+
+    /// The same API in `region`, as an SDK client whose region is changed: signed for
+    /// `region`, sent to its endpoint (or still to the set one).
+    #[cfg(feature = "account")]
+    fn in_region(&self, region: &str) -> Self {
+        let mut other = self.clone();
+        other.transport.region = region.to_string();
+        other
+    }
+
+    /// Sends `request` until it succeeds or the retry mode gives up; the answer as `read`
+    /// makes it out of a success body. An answer `read` refuses counts as a failed attempt, as
+    /// the SDK counts an undecodable one.
+    async fn send<T>(
         &self,
         operation: &'static str,
-        path: &str,
-        body: Vec<u8>,
+        request: &Request,
         read: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<T, AwsError> {
-        let attempts = self.attempts(operation, path, &body, &read);
-        match tokio::time::timeout(self.operation_timeout, attempts).await {
+        let attempts = self.attempts(operation, request, &read);
+        match tokio::time::timeout(self.transport.operation_timeout, attempts).await {
             Ok(result) => result,
             Err(_) => Err(AwsError::new(
                 operation,
                 true,
                 format!(
                     "no answer within the operation timeout ({:?})",
-                    self.operation_timeout
+                    self.transport.operation_timeout
                 ),
             )),
         }
@@ -185,64 +233,79 @@ impl RestJson {
     async fn attempts<T>(
         &self,
         operation: &'static str,
-        path: &str,
-        body: &[u8],
+        request: &Request,
         read: &impl Fn(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<T, AwsError> {
         let mut attempt = 1;
         loop {
-            let outcome = tokio::time::timeout(self.attempt_timeout, self.attempt(path, body))
-                .await
-                .unwrap_or(Err(Failure::TimedOut))
-                .and_then(|(status, answer)| {
-                    read(&answer).map_err(|e| Failure::Unreadable {
-                        status,
-                        reason: e.to_string(),
-                    })
-                });
+            let outcome =
+                tokio::time::timeout(self.transport.attempt_timeout, self.attempt(request))
+                    .await
+                    .unwrap_or(Err(Failure::TimedOut))
+                    .and_then(|(status, answer)| {
+                        read(&answer).map_err(|e| Failure::Unreadable {
+                            status,
+                            reason: e.to_string(),
+                        })
+                    });
             match outcome {
                 Ok(answer) => return Ok(answer),
-                Err(failure) if failure.retried() && attempt < self.max_attempts => {
-                    tokio::time::sleep(backoff(fastrand::f64(), self.initial_backoff, attempt))
-                        .await;
+                Err(failure) if failure.retried() && attempt < self.transport.max_attempts => {
+                    tokio::time::sleep(backoff(
+                        fastrand::f64(),
+                        self.transport.initial_backoff,
+                        attempt,
+                    ))
+                    .await;
                     attempt += 1;
                 }
                 Err(failure) => {
-                    return Err(failure.into_error(operation, attempt, self.attempt_timeout))
+                    return Err(failure.into_error(
+                        operation,
+                        attempt,
+                        self.transport.attempt_timeout,
+                    ))
                 }
             }
         }
     }
 
+    /// `request` as sent to this endpoint, not yet signed.
+    fn http_request(&self, request: &Request) -> Result<HttpRequest, Failure> {
+        let mut http = HttpRequest::new(SdkBody::from(request.body.clone()));
+        http.set_method(request.method)
+            .map_err(|e| Failure::NotSent(error_chain(&e)))?;
+        let endpoint = self.endpoint();
+        http.set_uri(format!("{endpoint}{}", request.path))
+            .map_err(|e| Failure::NotSent(format!("endpoint {endpoint}: {e}")))?;
+        for (name, value) in &request.headers {
+            http.headers_mut().insert(*name, value.clone());
+        }
+        Ok(http)
+    }
+
     /// One signed attempt: the success answer's status and body, or why there is none.
-    async fn attempt(&self, path: &str, body: &[u8]) -> Result<(u16, Vec<u8>), Failure> {
+    async fn attempt(&self, request: &Request) -> Result<(u16, Vec<u8>), Failure> {
         let credentials = self
+            .transport
             .credentials
             .provide_credentials()
             .await
             .map_err(|e| Failure::NotSent(format!("no credentials: {}", error_chain(&e))))?;
-        let mut request = HttpRequest::new(SdkBody::from(body.to_vec()));
-        request
-            .set_method("POST")
-            .map_err(|e| Failure::NotSent(error_chain(&e)))?;
-        request
-            .set_uri(format!("{}{path}", self.endpoint))
-            .map_err(|e| Failure::NotSent(format!("endpoint {}: {e}", self.endpoint)))?;
-        request
-            .headers_mut()
-            .insert("content-type", "application/json");
+        let mut http = self.http_request(request)?;
         sign_request(
-            &mut request,
-            body,
+            &mut http,
+            &request.body,
             &credentials,
-            &self.region,
-            self.service,
+            &self.transport.region,
+            self.name,
             SystemTime::now(),
         )
         .map_err(Failure::NotSent)?;
         let response = self
+            .transport
             .connector
-            .call(request)
+            .call(http)
             .await
             .map_err(|e| Failure::Transport(error_chain(&e)))?;
         let status = response.status().as_u16();
@@ -266,6 +329,157 @@ impl RestJson {
             }
         }
     }
+}
+
+/// One service's REST-JSON API (restJson1) in one region: each operation its own method and
+/// path, JSON bodies.
+#[derive(Debug, Clone)]
+pub(crate) struct RestJson {
+    service: Service,
+}
+
+impl RestJson {
+    /// `service`'s API (its signing name and endpoint label) as `transport` reaches it.
+    pub(crate) fn new(service: &'static str, transport: &Transport) -> Self {
+        RestJson {
+            service: Service::new(service, transport),
+        }
+    }
+
+    /// `POST path` with a JSON body; the answer as `read` makes it out of a success body. An
+    /// answer `read` refuses counts as a failed attempt, as the SDK counts an undecodable one.
+    #[cfg(feature = "securityhub")]
+    pub(crate) async fn post<T>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        body: Vec<u8>,
+        read: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<T, AwsError> {
+        self.service
+            .send(operation, &RestJson::post_request(path, body), read)
+            .await
+    }
+
+    #[cfg(feature = "securityhub")]
+    fn post_request(path: &str, body: Vec<u8>) -> Request {
+        Request {
+            method: "POST",
+            path: path.to_string(),
+            headers: vec![("content-type", "application/json".to_string())],
+            body,
+        }
+    }
+
+    /// `GET path?query` (`path` already encoded, the query's names and values encoded here),
+    /// its JSON answer decoded.
+    #[cfg(feature = "account")]
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, AwsError> {
+        self.service
+            .send(operation, &RestJson::get_request(path, query), |answer| {
+                serde_json::from_slice(answer)
+            })
+            .await
+    }
+
+    #[cfg(feature = "account")]
+    fn get_request(path: &str, query: &[(&str, &str)]) -> Request {
+        let mut path = path.to_string();
+        for (i, (name, value)) in query.iter().enumerate() {
+            path.push(if i == 0 { '?' } else { '&' });
+            path.push_str(&encode(name));
+            path.push('=');
+            path.push_str(&encode(value));
+        }
+        Request {
+            method: "GET",
+            path,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+}
+
+/// One service's JSON 1.1 API (awsJson1_1) in one region: every call `POST /` with a JSON
+/// body, the operation named by `X-Amz-Target: PREFIX.Operation`.
+#[cfg(feature = "account")]
+#[derive(Debug, Clone)]
+pub(crate) struct AwsJson {
+    service: Service,
+    /// The service model's `targetPrefix` (`Logs_20140328`).
+    target_prefix: &'static str,
+}
+
+#[cfg(feature = "account")]
+impl AwsJson {
+    /// `service`'s API (its signing name and endpoint label) as `transport` reaches it.
+    pub(crate) fn new(
+        service: &'static str,
+        target_prefix: &'static str,
+        transport: &Transport,
+    ) -> Self {
+        AwsJson {
+            service: Service::new(service, transport),
+            target_prefix,
+        }
+    }
+
+    /// The same API in `region` (see [`Service::in_region`]).
+    pub(crate) fn in_region(&self, region: &str) -> Self {
+        AwsJson {
+            service: self.service.in_region(region),
+            target_prefix: self.target_prefix,
+        }
+    }
+
+    /// `operation` (`logs:DescribeLogGroups`: the name after the colon is the API's) with
+    /// `input` as its body, its JSON answer decoded.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        input: &impl Serialize,
+    ) -> Result<T, AwsError> {
+        let body = serde_json::to_vec(input)
+            .map_err(|e| AwsError::new(operation, false, e.to_string()))?;
+        self.service
+            .send(operation, &self.request(operation, body), |answer| {
+                serde_json::from_slice(answer)
+            })
+            .await
+    }
+
+    fn request(&self, operation: &str, body: Vec<u8>) -> Request {
+        let name = operation.rsplit(':').next().unwrap_or(operation);
+        Request {
+            method: "POST",
+            path: "/".to_string(),
+            headers: vec![
+                ("content-type", "application/x-amz-json-1.1".to_string()),
+                ("x-amz-target", format!("{}.{name}", self.target_prefix)),
+            ],
+            body,
+        }
+    }
+}
+
+/// Characters a path segment or a query name or value keeps as they are (RFC 3986's
+/// unreserved); every other byte is percent-encoded, as the SDK encodes labels and queries.
+#[cfg(feature = "account")]
+const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `value` as one path segment or query name or value.
+#[cfg(feature = "account")]
+pub(crate) fn encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, ENCODED).to_string()
 }
 
 /// `https://SERVICE.REGION.amazonaws.com` (`.com.cn` in the China regions). Other partitions
@@ -348,14 +562,15 @@ struct ErrorBody {
 /// The longest part of a non-JSON error body kept in a message.
 const MAX_RAW_MESSAGE: usize = 200;
 
-/// The error code (the `x-amzn-ErrorType` header, else the body's `__type`, `code` or `Code`)
-/// and message of an error answer.
+/// The error code and message of an error answer, in either JSON protocol. The code is the
+/// `x-amzn-ErrorType` header's, else the body's `code`, `__type` (JSON 1.1's) or `Code`: the
+/// SDK's order, `Code` (Security Hub's spelling) last.
 fn error_details(headers: &Headers, body: &[u8]) -> (Option<String>, String) {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     let from_body = parsed.as_ref().and_then(|b| {
-        b.type_
+        b.code
             .as_ref()
-            .or(b.code.as_ref())
+            .or(b.type_.as_ref())
             .or(b.code_upper.as_ref())
     });
     let code = headers
@@ -512,6 +727,50 @@ mod tests {
     }
 
     #[test]
+    fn a_body_names_its_code_before_its_type_as_the_sdk_reads_it() {
+        let (code, _) = error_details(
+            &headers(&[]),
+            br#"{"code":"BarError","__type":"FooError","Code":"BazError"}"#,
+        );
+        assert_eq!(code.as_deref(), Some("BarError"));
+        let (code, _) = error_details(&headers(&[]), br#"{"__type":"FooError","Code":"Baz"}"#);
+        assert_eq!(code.as_deref(), Some("FooError"));
+    }
+
+    // Error answers as the JSON services send them (JSON 1.1: the code in `__type`, sometimes
+    // namespaced; REST-JSON: the header, whose code wins over the body's).
+    #[test]
+    fn error_answers_of_both_json_protocols() {
+        let (code, message) = error_details(
+            &headers(&[]),
+            br#"{"__type":"com.amazonaws.cloudtrail.v20131101#TrailNotFoundException","message":"Unknown trail: arn:aws:cloudtrail:eu-west-1:111122223333:trail/org"}"#,
+        );
+        assert_eq!(code.as_deref(), Some("TrailNotFoundException"));
+        assert!(message.starts_with("Unknown trail"), "{message}");
+        let (code, message) = error_details(
+            &headers(&[]),
+            br#"{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}"#,
+        );
+        assert_eq!(code.as_deref(), Some("ResourceNotFoundException"));
+        assert_eq!(message, "Secrets Manager can't find the specified secret.");
+        let (code, _) = error_details(
+            &headers(&[]),
+            br#"{"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"}"#,
+        );
+        assert!(service(400, code.as_deref()).retried(), "{code:?}");
+        // GuardDuty (and moto): the header's type and the body's disagree; the header wins.
+        let (code, message) = error_details(
+            &headers(&[(
+                "x-amzn-ErrorType",
+                "BadRequestException:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+            )]),
+            br#"{"__type":"InvalidInputException","message":"The request is rejected because the input detectorId is not owned by the current account."}"#,
+        );
+        assert_eq!(code.as_deref(), Some("BadRequestException"));
+        assert!(message.starts_with("The request is rejected"), "{message}");
+    }
+
+    #[test]
     fn error_codes_lose_their_namespace_and_their_url() {
         assert_eq!(
             sanitize_error_code(
@@ -634,8 +893,126 @@ mod tests {
         );
         let local = RestJson::new(
             "securityhub",
-            &Settings::local("eu-west-1", "http://127.0.0.1:5000/"),
+            &Transport::new(&Settings::local("eu-west-1", "http://127.0.0.1:5000/")),
         );
-        assert_eq!(local.endpoint, "http://127.0.0.1:5000");
+        assert_eq!(local.service.endpoint(), "http://127.0.0.1:5000");
+    }
+
+    /// The transport to a local endpoint, or to AWS itself with `None`.
+    fn transport(endpoint_url: Option<&str>) -> Transport {
+        Transport::new(&Settings {
+            endpoint_url: endpoint_url.map(str::to_string),
+            ..Settings::local("eu-west-1", "http://127.0.0.1:5000")
+        })
+    }
+
+    /// `request` as `service` sends it, signed.
+    fn sent(service: &Service, request: &Request) -> HttpRequest {
+        let mut http = service.http_request(request).unwrap();
+        sign_request(
+            &mut http,
+            &request.body,
+            &suite_credentials(None),
+            &service.transport.region,
+            service.name,
+            suite_time(),
+        )
+        .unwrap();
+        http
+    }
+
+    #[cfg(feature = "securityhub")]
+    #[test]
+    fn a_rest_post_is_json_to_its_path() {
+        let hub = RestJson::new("securityhub", &transport(Some("http://127.0.0.1:5000")));
+        let http = sent(
+            &hub.service,
+            &RestJson::post_request("/findings", b"{}".to_vec()),
+        );
+        assert_eq!(http.method(), "POST");
+        assert_eq!(http.uri(), "http://127.0.0.1:5000/findings");
+        assert_eq!(http.headers().get("content-type"), Some("application/json"));
+        assert_eq!(http.body().bytes(), Some(&b"{}"[..]));
+    }
+
+    #[cfg(feature = "account")]
+    #[test]
+    fn a_json_1_1_call_posts_to_the_root_and_names_its_operation_in_the_target() {
+        let logs = AwsJson::new("logs", "Logs_20140328", &transport(None));
+        let request = logs.request("logs:DescribeLogGroups", br#"{"limit":50}"#.to_vec());
+        let http = sent(&logs.service, &request);
+        assert_eq!(http.method(), "POST");
+        assert_eq!(http.uri(), "https://logs.eu-west-1.amazonaws.com/");
+        assert_eq!(
+            http.headers().get("content-type"),
+            Some("application/x-amz-json-1.1")
+        );
+        assert_eq!(
+            http.headers().get("x-amz-target"),
+            Some("Logs_20140328.DescribeLogGroups")
+        );
+        assert_eq!(http.body().bytes(), Some(&br#"{"limit":50}"#[..]));
+        // The target is signed with the content type, as the SDK signs every header it sets.
+        let authorization = http.headers().get("authorization").unwrap();
+        assert!(
+            authorization.contains("/20150830/eu-west-1/logs/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature="),
+            "{authorization}"
+        );
+    }
+
+    #[cfg(feature = "account")]
+    #[test]
+    fn another_region_is_signed_for_and_reached_at_its_own_endpoint() {
+        let prefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
+        let home = AwsJson::new("cloudtrail", prefix, &transport(None)).in_region("us-east-1");
+        let request = home.request("cloudtrail:GetTrailStatus", b"{}".to_vec());
+        let http = sent(&home.service, &request);
+        assert_eq!(http.uri(), "https://cloudtrail.us-east-1.amazonaws.com/");
+        assert_eq!(
+            http.headers().get("x-amz-target"),
+            Some("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus")
+        );
+        assert!(http
+            .headers()
+            .get("authorization")
+            .unwrap()
+            .contains("/us-east-1/cloudtrail/aws4_request"));
+        // A set endpoint (the emulator) serves every region; the signature still names it.
+        let local = AwsJson::new(
+            "cloudtrail",
+            prefix,
+            &transport(Some("http://127.0.0.1:5000")),
+        )
+        .in_region("us-east-1");
+        let http = sent(&local.service, &request);
+        assert_eq!(http.uri(), "http://127.0.0.1:5000/");
+        assert!(http
+            .headers()
+            .get("authorization")
+            .unwrap()
+            .contains("/us-east-1/cloudtrail/aws4_request"));
+    }
+
+    #[cfg(feature = "account")]
+    #[test]
+    fn a_rest_get_has_its_query_encoded_and_no_body() {
+        let guardduty = RestJson::new("guardduty", &transport(None));
+        let first = sent(&guardduty.service, &RestJson::get_request("/detector", &[]));
+        assert_eq!(first.method(), "GET");
+        assert_eq!(
+            first.uri(),
+            "https://guardduty.eu-west-1.amazonaws.com/detector"
+        );
+        assert_eq!(first.headers().get("content-type"), None);
+        assert_eq!(first.body().bytes(), Some(&b""[..]));
+        let next = sent(
+            &guardduty.service,
+            &RestJson::get_request("/detector", &[("nextToken", "a+b/c=="), ("x", "1 2")]),
+        );
+        assert_eq!(
+            next.uri(),
+            "https://guardduty.eu-west-1.amazonaws.com/detector?nextToken=a%2Bb%2Fc%3D%3D&x=1%202"
+        );
+        assert_eq!(encode("6b21~-._:/é"), "6b21~-._%3A%2F%C3%A9");
     }
 }

@@ -12,7 +12,7 @@ use crate::clients::Settings;
 use crate::error::AwsError;
 use crate::paginate::all_pages;
 use crate::ports::{BatchFailures, FindingImport, FindingsHub};
-use crate::rest::RestJson;
+use crate::rest::{RestJson, Transport};
 
 /// `FailedFindings` error codes that sending the same finding again cannot fix.
 const REFUSED_CODES: &[&str] = &[
@@ -35,7 +35,7 @@ pub struct SecurityHubApi {
 impl SecurityHubApi {
     pub fn new(settings: &Settings) -> Self {
         SecurityHubApi {
-            api: RestJson::new("securityhub", settings),
+            api: RestJson::new("securityhub", &Transport::new(settings)),
         }
     }
 }

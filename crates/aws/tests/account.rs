@@ -1,11 +1,13 @@
 //! The account adapter against the local emulator (moto): each test seeds its own moto with the
-//! same SDK crates the adapter uses, then reads the account back through `AccountApi`.
+//! SDK crates, then reads the account back through `AccountApi` (which calls CloudTrail,
+//! GuardDuty, Secrets Manager and CloudWatch Logs without theirs).
 //!
 //! What moto cannot show is said where it matters: the root user cannot be given access keys or
 //! an MFA device (checked in the adapter's unit tests and with the in-memory adapter),
-//! `DescribeSnapshots` ignores its owner and restorable-by parameters, and every trail moto lists
-//! it can also describe. The last two are checked against a loopback server that records the
-//! requests and answers what it is given.
+//! `DescribeSnapshots` ignores its owner and restorable-by parameters, every trail moto lists
+//! it can also describe, GuardDuty's `ListDetectors` answers in one page, and moto reads a JSON
+//! 1.1 operation from its `X-Amz-Target` without checking the service's prefix. Those are
+//! checked against a loopback server that records the requests and answers what it is given.
 #![cfg(feature = "account")]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -14,6 +16,7 @@ use std::thread::JoinHandle;
 
 use aws_config::SdkConfig;
 use ourside_aws::account::AccountApi;
+use ourside_aws::clients::Settings;
 use ourside_aws::emulator::{Moto, ACCOUNT_ID, REGION};
 use ourside_aws::ports::AccountReader;
 use ourside_core::facts::{PasswordPolicy, TrailState};
@@ -34,7 +37,7 @@ impl Emulator {
     }
 
     fn api(&self) -> AccountApi {
-        AccountApi::new(&self.sdk)
+        AccountApi::new(&self.moto.settings(), &self.sdk)
     }
 
     /// Creates an S3 bucket with a bare request: trails need one, and `aws-sdk-s3` is not a
@@ -430,7 +433,7 @@ async fn a_trail_whose_status_cannot_be_read_fails_the_fact() {
             r#"{"__type":"TrailNotFoundException","message":"Unknown trail"}"#,
         ),
     ]);
-    let api = AccountApi::new(&single_attempt(&endpoint));
+    let api = single_attempt(&endpoint);
     let err = api.trails().await.unwrap_err();
     assert_eq!(err.operation, "cloudtrail:GetTrailStatus", "{err}");
     assert!(err.is("TrailNotFoundException") && !err.retryable, "{err}");
@@ -753,10 +756,10 @@ fn answer_with(answers: Vec<(u16, &'static str)>) -> (String, JoinHandle<Vec<Str
 }
 
 /// Clients for a loopback server that answers each request once.
-fn single_attempt(endpoint: &str) -> SdkConfig {
-    let mut settings = ourside_aws::clients::Settings::local(REGION, endpoint);
+fn single_attempt(endpoint: &str) -> AccountApi {
+    let mut settings = Settings::local(REGION, endpoint);
     settings.max_attempts = 1;
-    settings.sdk_config()
+    AccountApi::new(&settings, &settings.sdk_config())
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -764,7 +767,7 @@ async fn the_snapshot_listing_asks_for_public_snapshots_only() {
     const PAGE_1: &str = r#"<DescribeSnapshotsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>1</requestId><snapshotSet><item><snapshotId>snap-1</snapshotId></item></snapshotSet><nextToken>page-2</nextToken></DescribeSnapshotsResponse>"#;
     const PAGE_2: &str = r#"<DescribeSnapshotsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>2</requestId><snapshotSet><item><snapshotId>snap-2</snapshotId></item></snapshotSet></DescribeSnapshotsResponse>"#;
     let (endpoint, server) = answer_with(vec![(200, PAGE_1), (200, PAGE_2)]);
-    let api = AccountApi::new(&single_attempt(&endpoint));
+    let api = single_attempt(&endpoint);
     assert_eq!(api.public_snapshots().await.unwrap(), ["snap-1", "snap-2"]);
     let requests = server.join().unwrap();
     for request in &requests {
@@ -774,4 +777,218 @@ async fn the_snapshot_listing_asks_for_public_snapshots_only() {
     }
     assert!(!requests[0].contains("NextToken"));
     assert!(requests[1].contains("NextToken=page-2"), "{}", requests[1]);
+}
+
+/// A header of a request `answer_with` read (any case), and its body.
+fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
+    request.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+fn body(request: &str) -> &str {
+    request.split_once("\r\n\r\n").map_or("", |(_, body)| body)
+}
+
+/// Checks a JSON 1.1 request: `POST /`, its content type, target, signing scope and body.
+fn assert_json_call(request: &str, target: &str, scope: &str, expected_body: &str) {
+    assert!(request.starts_with("POST / HTTP/1.1\r\n"), "{request}");
+    assert_eq!(
+        header(request, "content-type"),
+        Some("application/x-amz-json-1.1"),
+        "{request}"
+    );
+    assert_eq!(header(request, "x-amz-target"), Some(target), "{request}");
+    assert!(
+        header(request, "authorization").is_some_and(|a| a.contains(scope)),
+        "{request}"
+    );
+    assert_eq!(body(request), expected_body);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_shadow_trail_is_asked_after_in_its_home_region_as_the_model_says() {
+    const TARGET: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
+    const ARN: &str = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org";
+    let (endpoint, server) = answer_with(vec![
+        (
+            200,
+            r#"{"trailList":[{"Name":"org","TrailARN":"arn:aws:cloudtrail:us-east-1:111122223333:trail/org","HomeRegion":"us-east-1","IsMultiRegionTrail":true,"IsOrganizationTrail":false}]}"#,
+        ),
+        (
+            200,
+            r#"{"IsLogging":true,"LatestDeliveryTime":1.780315200123E9,"TimeLoggingStarted":"2026-06-01T12:00:00Z"}"#,
+        ),
+        (
+            200,
+            r#"{"TrailARN":"arn:aws:cloudtrail:us-east-1:111122223333:trail/org","AdvancedEventSelectors":[{"Name":"m","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]}"#,
+        ),
+    ]);
+    let trails = single_attempt(&endpoint).trails().await.unwrap();
+    assert_eq!(
+        trails,
+        [TrailState {
+            name: "org".into(),
+            arn: Some(ARN.into()),
+            home_region: Some("us-east-1".into()),
+            multi_region: true,
+            logging: true,
+            all_management_events: true,
+        }]
+    );
+    let requests = server.join().unwrap();
+    assert_json_call(
+        &requests[0],
+        &format!("{TARGET}.DescribeTrails"),
+        &format!("/{REGION}/cloudtrail/aws4_request"),
+        r#"{"includeShadowTrails":true}"#,
+    );
+    assert_json_call(
+        &requests[1],
+        &format!("{TARGET}.GetTrailStatus"),
+        "/us-east-1/cloudtrail/aws4_request",
+        &format!(r#"{{"Name":"{ARN}"}}"#),
+    );
+    assert_json_call(
+        &requests[2],
+        &format!("{TARGET}.GetEventSelectors"),
+        "/us-east-1/cloudtrail/aws4_request",
+        &format!(r#"{{"TrailName":"{ARN}"}}"#),
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn secrets_are_listed_page_by_page_as_the_model_says() {
+    let (endpoint, server) = answer_with(vec![
+        (
+            200,
+            r#"{"SecretList":[{"ARN":"arn:aws:secretsmanager:eu-west-1:111122223333:secret:a-AbCdEf","Name":"a","CreatedDate":1.7E9}],"NextToken":"page+2/="}"#,
+        ),
+        (
+            200,
+            r#"{"SecretList":[{"ARN":"arn:aws:secretsmanager:eu-west-1:111122223333:secret:b-AbCdEf","Name":"b","RotationEnabled":true,"LastRotatedDate":1780315200.5}]}"#,
+        ),
+    ]);
+    let secrets = single_attempt(&endpoint).secrets().await.unwrap();
+    let names: Vec<&str> = secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(secrets[0].created, Timestamp::from_epoch(1.7e9));
+    assert!(secrets[1].rotation_enabled);
+    assert_eq!(
+        secrets[1].last_rotated,
+        Timestamp::from_epoch(1_780_315_200.5)
+    );
+    let requests = server.join().unwrap();
+    let scope = format!("/{REGION}/secretsmanager/aws4_request");
+    assert_json_call(
+        &requests[0],
+        "secretsmanager.ListSecrets",
+        &scope,
+        r#"{"MaxResults":100}"#,
+    );
+    assert_json_call(
+        &requests[1],
+        "secretsmanager.ListSecrets",
+        &scope,
+        r#"{"MaxResults":100,"NextToken":"page+2/="}"#,
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn log_groups_are_listed_page_by_page_as_the_model_says() {
+    let (endpoint, server) = answer_with(vec![
+        (
+            200,
+            r#"{"logGroups":[{"logGroupName":"/a","arn":"arn:aws:logs:eu-west-1:111122223333:log-group:/a:*","creationTime":1700000000000,"retentionInDays":7}],"nextToken":"page-2"}"#,
+        ),
+        (
+            200,
+            r#"{"logGroups":[{"logGroupName":"/b","logGroupArn":"arn:aws:logs:eu-west-1:111122223333:log-group:/b","logGroupClass":"INFREQUENT_ACCESS"}]}"#,
+        ),
+    ]);
+    let items = single_attempt(&endpoint)
+        .listed_items(Need::LogGroups, ACCOUNT_ID, observed())
+        .await
+        .unwrap();
+    let groups = views(&items);
+    let arns: Vec<Option<&str>> = groups.iter().map(|(i, _)| i.arn.as_deref()).collect();
+    assert_eq!(
+        arns,
+        [
+            Some("arn:aws:logs:eu-west-1:111122223333:log-group:/a"),
+            Some("arn:aws:logs:eu-west-1:111122223333:log-group:/b")
+        ]
+    );
+    let Resource::LogsLogGroup(a) = &groups[0].1 else {
+        panic!("not a log group: {:?}", groups[0].1)
+    };
+    assert_eq!(a.retention_in_days, Some(7));
+    let requests = server.join().unwrap();
+    let scope = format!("/{REGION}/logs/aws4_request");
+    let target = "Logs_20140328.DescribeLogGroups";
+    assert_json_call(&requests[0], target, &scope, r#"{"limit":50}"#);
+    assert_json_call(
+        &requests[1],
+        target,
+        &scope,
+        r#"{"nextToken":"page-2","limit":50}"#,
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn detectors_are_listed_page_by_page_then_each_is_read() {
+    let (endpoint, server) = answer_with(vec![
+        (200, r#"{"detectorIds":["d1"],"nextToken":"page+2/="}"#),
+        (200, r#"{"detectorIds":["d2"]}"#),
+        (
+            200,
+            r#"{"serviceRole":"arn:aws:iam::111122223333:role/gd","status":"ENABLED","tags":{}}"#,
+        ),
+        (
+            200,
+            r#"{"serviceRole":"arn:aws:iam::111122223333:role/gd","status":"DISABLED"}"#,
+        ),
+    ]);
+    let detectors = single_attempt(&endpoint).detectors().await.unwrap();
+    let states: Vec<(&str, bool)> = detectors
+        .iter()
+        .map(|d| (d.id.as_str(), d.enabled))
+        .collect();
+    assert_eq!(states, [("d1", true), ("d2", false)]);
+    let requests = server.join().unwrap();
+    let lines: Vec<&str> = requests.iter().map(|r| r.lines().next().unwrap()).collect();
+    assert_eq!(
+        lines,
+        [
+            "GET /detector HTTP/1.1",
+            "GET /detector?nextToken=page%2B2%2F%3D HTTP/1.1",
+            "GET /detector/d1 HTTP/1.1",
+            "GET /detector/d2 HTTP/1.1",
+        ]
+    );
+    for request in &requests {
+        assert!(
+            header(request, "authorization")
+                .is_some_and(|a| a.contains(&format!("/{REGION}/guardduty/aws4_request"))),
+            "{request}"
+        );
+        assert_eq!(header(request, "x-amz-target"), None, "{request}");
+        assert_eq!(body(request), "");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_detector_that_cannot_be_read_fails_the_fact() {
+    let (endpoint, server) = answer_with(vec![
+        (200, r#"{"detectorIds":["d1"]}"#),
+        (
+            400,
+            r#"{"__type":"BadRequestException","message":"The request is rejected because the input detectorId is not owned by the current account."}"#,
+        ),
+    ]);
+    let err = single_attempt(&endpoint).detectors().await.unwrap_err();
+    assert_eq!(err.operation, "guardduty:GetDetector", "{err}");
+    assert!(err.is("BadRequestException") && !err.retryable, "{err}");
+    server.join().unwrap();
 }

@@ -14,7 +14,7 @@ async fn main() -> Result<(), ourside_lambda::Error> {
     let queue_url = std::env::var("FINDINGS_QUEUE_URL")
         .map_err(|_| "FINDINGS_QUEUE_URL is not set: the findings queue's URL")?;
     let sdk = settings.sdk_config();
-    let account = AccountApi::new(&sdk);
+    let account = AccountApi::new(&settings, &sdk);
     let config = ConfigApi::new(&sdk);
     let queue = SqsQueue::new(&sdk, queue_url);
     let services = Services {

@@ -36,10 +36,11 @@ struct Emulated {
 impl Emulated {
     async fn start() -> Emulated {
         let moto = Moto::start().expect("the emulator starts");
-        let sdk = moto.settings().sdk_config();
+        let settings = moto.settings();
+        let sdk = settings.sdk_config();
         let queue_url = ourside_aws::emulator::create_queue(&sdk, "ourside-findings").await;
         Emulated {
-            account: AccountApi::new(&sdk),
+            account: AccountApi::new(&settings, &sdk),
             config: ConfigApi::new(&sdk),
             previous: MemoryConfig::default(),
             queue: SqsQueue::new(&sdk, queue_url.clone()),
