@@ -607,8 +607,9 @@ minimum and maximum in brackets.
   notices left out: their item would be fetched from Config).
 - The limit: the same bytes read by serde_json into `IgnoredAny` (the event and its embedded
   invoking event), which looks at every byte and keeps nothing.
-- Allocations are counted by a counting global allocator; peak RSS is `VmHWM` of a fresh
-  process that evaluates one 13 KB event; CLI start is the wall time of
+- Memory is served by mimalloc, the allocator the evaluator, publisher, alerter and CLI ship
+  with; allocations are counted by a global allocator wrapped around it. Peak RSS is `VmHWM`
+  of a fresh process that evaluates one 13 KB event; CLI start is the wall time of
   `ourside scan --control EC2.13` on that event, process start to exit, release build.
 - Per-type and per-size parse throughput, each control on a parsed item, ASFF building and
   the publisher's batching are criterion benches: `cargo bench -p ourside-bench`.
