@@ -385,25 +385,14 @@ impl<'de> Deserialize<'de> for RawRange {
     }
 }
 
-/// `field[index]`, written without the formatting machinery: a large group has hundreds of
-/// permissions.
+/// `field[index]`, written into a string sized for it: a large group has hundreds of
+/// permissions, and `format!` grows its string several times for each.
 fn indexed(field: &str, index: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut first = digits.len();
-    let mut rest = index;
-    loop {
-        first -= 1;
-        digits[first] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut text = String::with_capacity(field.len() + digits.len() - first + 2);
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(field.len() + 22);
     text.push_str(field);
-    text.push('[');
-    text.extend(digits[first..].iter().map(|&d| char::from(d)));
-    text.push(']');
+    // Writing into a String cannot fail.
+    let _ = write!(text, "[{index}]");
     text
 }
 
