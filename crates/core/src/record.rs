@@ -133,8 +133,8 @@ impl FindingRecord {
     }
 }
 
-/// Room for a record's members other than its details and tags.
-const RECORD_SIZE_BESIDES_DETAILS: usize = 640;
+/// Room for a record's member names, numbers, times and short fixed values.
+const RECORD_FIXED_SIZE: usize = 512;
 
 impl FindingRecord {
     /// The record as the JSON the findings queue carries, written into a buffer sized for it
@@ -148,14 +148,26 @@ impl FindingRecord {
         })
     }
 
-    /// About the length of the record's JSON, and no less for plain text (escapes lengthen it).
+    /// About the length of the record's JSON: its texts' lengths and room for the rest
+    /// (escapes lengthen it, and then the buffer grows).
     fn json_size(&self) -> Result<usize, serde_json::Error> {
         let details = match &self.details {
             Some(details) => with_written_details(details, |json| json.get().len())?,
             None => 0,
         };
         let tags: usize = self.tags.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-        Ok(RECORD_SIZE_BESIDES_DETAILS + self.annotation.len() + tags + details)
+        let texts = [
+            &self.annotation,
+            &self.resource_id,
+            &self.account_id,
+            &self.region,
+        ]
+        .iter()
+        .map(|t| t.len())
+        .sum::<usize>()
+            + self.arn.as_ref().map_or(0, String::len)
+            + self.rule_name.as_ref().map_or(0, String::len);
+        Ok(RECORD_FIXED_SIZE + texts + tags + details)
     }
 }
 
@@ -342,6 +354,16 @@ mod tests {
         let json = bare.to_json().unwrap();
         assert_eq!(json, serde_json::to_string(&bare).unwrap());
         assert_eq!(json.capacity(), bare.json_size().unwrap());
+        // Long identifiers and rule names are counted, not left to the fixed room.
+        let mut long = bare.from_rule(Some(&"r".repeat(900)));
+        long.resource_id = "i".repeat(1_500);
+        long.arn = Some(format!(
+            "arn:aws:ec2:eu-west-1:111122223333:{}",
+            "a".repeat(1_500)
+        ));
+        let json = long.to_json().unwrap();
+        assert_eq!(json, serde_json::to_string(&long).unwrap());
+        assert_eq!(json.capacity(), long.json_size().unwrap());
     }
 
     #[test]
